@@ -1,0 +1,42 @@
+/**
+ * msg-ts: brokerless messaging for TypeScript. Sockets with a pattern
+ * (request/reply, publish/subscribe) talk over pluggable transports (TCP,
+ * TLS, unix-socket IPC, in-process), on Deno, Bun and Node.
+ *
+ * @example Parsing an endpoint
+ * ```ts
+ * import { parseEndpoint } from "@msg-ts/msg";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(parseEndpoint("tcp://127.0.0.1:0").scheme, "tcp");
+ * ```
+ *
+ * @module
+ */
+
+// -- errors --
+export {
+  ConnectionError,
+  HandshakeError,
+  PeerLostError,
+  ProtocolError,
+  SocketClosedError,
+  timeoutError,
+} from "./src/errors.ts";
+export type { ConnectionFailure, HandshakeFailure } from "./src/errors.ts";
+
+// -- transport --
+export { formatEndpoint, parseEndpoint } from "./src/transport/endpoint.ts";
+export type { Endpoint } from "./src/transport/endpoint.ts";
+export type {
+  Connection,
+  ConnectOptions,
+  Listener,
+  Transport,
+} from "./src/transport/transport.ts";
+
+// -- frame and wire --
+
+// -- topic, backoff, codec --
+
+// -- sockets --
