@@ -28,6 +28,11 @@ export type { ConnectionFailure, HandshakeFailure } from "./src/errors.ts";
 // -- transport --
 export { formatEndpoint, parseEndpoint } from "./src/transport/endpoint.ts";
 export type { Endpoint } from "./src/transport/endpoint.ts";
+export { connectionPair, inproc } from "./src/transport/inproc_transport.ts";
+export type {
+  ConnectionPairOptions,
+  InprocOptions,
+} from "./src/transport/inproc_transport.ts";
 export type {
   Connection,
   ConnectOptions,
