@@ -43,5 +43,9 @@ export type {
 // -- frame and wire --
 
 // -- topic, backoff, codec --
+export { matchTopic } from "./src/topic/match_topic.ts";
+export { TopicMatcher } from "./src/topic/topic_matcher.ts";
+export { validatePattern } from "./src/topic/validate_pattern.ts";
+export { validateTopic } from "./src/topic/validate_topic.ts";
 
 // -- sockets --
