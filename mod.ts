@@ -33,6 +33,7 @@ export type {
   ConnectionPairOptions,
   InprocOptions,
 } from "./src/transport/inproc_transport.ts";
+export type { TlsOptions } from "./src/transport/tls_options.ts";
 export type {
   Connection,
   ConnectOptions,
