@@ -211,6 +211,35 @@ export class PeerLostError extends Error {
 }
 
 /**
+ * A bounded queue is full and the caller asked not to wait (`failFast`).
+ *
+ * @example Telling a full queue apart
+ * ```ts
+ * import { HighWaterMarkError } from "@msg-ts/msg";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new HighWaterMarkError("Cannot send request: 8192 requests pending", { value: "hi" });
+ * assert.equal(error.value, "hi");
+ * ```
+ */
+export class HighWaterMarkError extends Error {
+  /** The message that was not sent. */
+  readonly value: unknown;
+
+  /**
+   * Makes a high-water-mark error.
+   *
+   * @param message Which bound was reached.
+   * @param options The unsent `value` and the usual `cause`.
+   */
+  constructor(message: string, options: ErrorOptions & { value?: unknown } = {}) {
+    super(message, options);
+    this.name = "HighWaterMarkError";
+    this.value = options.value;
+  }
+}
+
+/**
  * Makes the rejection used for timeouts: a `DOMException` named
  * `"TimeoutError"`, the same thing `AbortSignal.timeout()` gives, so callers
  * test `error.name === "TimeoutError"` whatever produced it.
