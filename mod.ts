@@ -42,6 +42,19 @@ export type {
 } from "./src/transport/transport.ts";
 
 // -- frame and wire --
+export { FrameParser } from "./src/frame/decode_frame.ts";
+export type { FrameParserOptions } from "./src/frame/decode_frame.ts";
+export { encodedFrameSize, encodeFrame } from "./src/frame/encode_frame.ts";
+export {
+  DEFAULT_MAX_FRAME_SIZE,
+  FLAG_COMPRESSION_MASK,
+  FLAG_TIMESTAMP,
+  FrameKind,
+  LENGTH_PREFIX_SIZE,
+} from "./src/frame/frame.ts";
+export type { Frame } from "./src/frame/frame.ts";
+export { FrameDecoderStream } from "./src/frame/frame_decoder_stream.ts";
+export { FrameEncoderStream } from "./src/frame/frame_encoder_stream.ts";
 
 // -- topic, backoff, codec --
 export { matchTopic } from "./src/topic/match_topic.ts";
