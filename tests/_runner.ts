@@ -1,0 +1,187 @@
+/**
+ * The test runner for Bun and Node. Deno runs the same files with
+ * `deno test`; here, `test()` only registers, and this file runs what was
+ * registered.
+ *
+ * - `bun tests/_runner.ts [filter…]` runs the sources;
+ *   `node build/tests/_runner.js [filter…]` runs the compiled copy.
+ * - It finds every `*_test.ts` (or `*_test.js` beside the compiled runner)
+ *   under its own folder, skipping folders whose name starts with `_`, and
+ *   keeps only files whose path contains one of the filters, if any.
+ * - Tests run one at a time, each under its own timeout. An error nobody
+ *   caught while a test runs fails that test.
+ * - Output: `# <file>` before each file, then `ok <name> (ms)`,
+ *   `FAIL <name>` with the error, or `skip <name>`; the last line is
+ *   `N passed, N failed` (and `, N skipped` when some were skipped).
+ * - The process exits when the tests are done, with code 1 on any failure,
+ *   even when a leaked handle would keep it alive; leaked handles are listed.
+ *
+ * @module
+ */
+
+import { readdir } from "node:fs/promises";
+import { dirname, extname, join, relative } from "node:path";
+import process from "node:process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type RegisteredTest, registeredTests } from "./_helpers/test.ts";
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Collects errors that escape while a test runs. */
+class EscapedErrors {
+  #reject: ((error: unknown) => void) | undefined;
+  #outside: unknown[] = [];
+
+  /** A promise that rejects with the next escaped error, until `stop()`. */
+  watch(): Promise<never> {
+    return new Promise<never>((_, reject) => {
+      this.#reject = reject;
+    });
+  }
+
+  /** Stops attributing escaped errors to a test. */
+  stop(): void {
+    this.#reject = undefined;
+  }
+
+  /** Errors that escaped while no test was running. */
+  get outside(): unknown[] {
+    return this.#outside;
+  }
+
+  /** Routes one escaped error. */
+  report(error: unknown): void {
+    if (this.#reject !== undefined) this.#reject(error);
+    else this.#outside.push(error);
+  }
+}
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const SUFFIX = `_test${extname(fileURLToPath(import.meta.url))}`;
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error
+    ? (error.stack ?? `${error.name}: ${error.message}`)
+    : String(error);
+  const cause = error instanceof Error && error.cause !== undefined
+    ? `\ncaused by: ${describe(error.cause)}`
+    : "";
+  return (text + cause).split("\n").map((line) => `    ${line}`).join("\n");
+}
+
+async function findTests(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!entry.name.startsWith("_") && entry.name !== "node_modules") {
+        found.push(...await findTests(path));
+      }
+    } else if (entry.name.endsWith(SUFFIX)) {
+      found.push(path);
+    }
+  }
+  return found.sort();
+}
+
+async function runOne(
+  test: RegisteredTest,
+  escaped: EscapedErrors,
+  tally: Tally,
+): Promise<void> {
+  if (test.options.ignore === true) {
+    tally.skipped++;
+    print(`skip ${test.name}`);
+    return;
+  }
+  const started = performance.now();
+  try {
+    await Promise.race([Promise.resolve().then(test.fn), escaped.watch()]);
+    tally.passed++;
+    print(`ok ${test.name} (${Math.round(performance.now() - started)}ms)`);
+  } catch (error) {
+    tally.failed++;
+    print(`FAIL ${test.name}\n${describe(error)}`);
+  } finally {
+    escaped.stop();
+  }
+}
+
+async function runFile(
+  path: string,
+  escaped: EscapedErrors,
+  tally: Tally,
+): Promise<void> {
+  const name = relative(ROOT, path);
+  print(`# tests/${name}`);
+  const before = registeredTests().length;
+  try {
+    await import(pathToFileURL(path).href);
+  } catch (error) {
+    tally.failed++;
+    print(`FAIL import tests/${name}\n${describe(error)}`);
+    return;
+  }
+  for (const test of registeredTests().slice(before)) {
+    await runOne(test, escaped, tally);
+  }
+}
+
+function countResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  const info = (process as { getActiveResourcesInfo?: () => string[] })
+    .getActiveResourcesInfo?.() ?? [];
+  for (const kind of info) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+function reportLeaks(baseline: Map<string, number>): void {
+  const leaked: string[] = [];
+  for (const [kind, count] of countResources()) {
+    const extra = count - (baseline.get(kind) ?? 0);
+    if (extra > 0) leaked.push(`${kind} x${extra}`);
+  }
+  if (leaked.length > 0) {
+    print(`# leaked handles still open: ${leaked.join(", ")}`);
+  }
+}
+
+function summary(tally: Tally): string {
+  const skipped = tally.skipped > 0 ? `, ${tally.skipped} skipped` : "";
+  return `${tally.passed} passed, ${tally.failed} failed${skipped}`;
+}
+
+async function main(filters: string[]): Promise<void> {
+  const baseline = countResources();
+  const escaped = new EscapedErrors();
+  process.on("unhandledRejection", (error) => escaped.report(error));
+  process.on("uncaughtException", (error) => escaped.report(error));
+  const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
+  const files = (await findTests(ROOT)).filter((path) =>
+    filters.length === 0 ||
+    filters.some((filter) => relative(ROOT, path).includes(filter))
+  );
+  for (const path of files) await runFile(path, escaped, tally);
+  for (const error of escaped.outside) {
+    tally.failed++;
+    print(`FAIL error outside any test\n${describe(error)}`);
+  }
+  if (files.length === 0) {
+    tally.failed++;
+    print(`FAIL no test files found under ${ROOT}`);
+  }
+  reportLeaks(baseline);
+  print(summary(tally));
+  process.exit(tally.failed > 0 ? 1 : 0);
+}
+
+await main(process.argv.slice(2));
