@@ -57,6 +57,8 @@ export { FrameDecoderStream } from "./src/frame/frame_decoder_stream.ts";
 export { FrameEncoderStream } from "./src/frame/frame_encoder_stream.ts";
 
 // -- topic, backoff, codec --
+export { Backoff } from "./src/peer/backoff.ts";
+export type { BackoffJitter, BackoffOptions } from "./src/peer/backoff.ts";
 export { matchTopic } from "./src/topic/match_topic.ts";
 export { TopicMatcher } from "./src/topic/topic_matcher.ts";
 export { validatePattern } from "./src/topic/validate_pattern.ts";
