@@ -8,19 +8,11 @@
 import { ProtocolError } from "../errors.ts";
 import {
   DEFAULT_MAX_FRAME_SIZE,
-  FLAG_TIMESTAMP,
   type Frame,
-  FrameKind,
   LENGTH_PREFIX_SIZE,
 } from "./frame.ts";
-import {
-  ALLOWED_FLAGS,
-  BARE_HEADER_SIZE,
-  kindHeaderSize,
-  kindName,
-  PUBLISH_HEADER_SIZE,
-} from "./_frame_layout.ts";
-import { TopicCache } from "./_topic_cache.ts";
+import { BARE_HEADER_SIZE } from "./_frame_layout.ts";
+import { checkKind, FrameBodyDecoder } from "./_frame_body_decoder.ts";
 
 /** Options of {@linkcode FrameParser}. */
 export interface FrameParserOptions {
@@ -43,7 +35,8 @@ export interface FrameParserOptions {
  * - A declared length is checked against `maxFrameSize` as soon as its four
  *   bytes are in, and the frame's kind before its buffer is allocated, so
  *   memory held never exceeds `maxFrameSize` plus a few bytes.
- * - Topics are decoded through a small per-parser cache.
+ * - Topics are decoded through a small per-parser cache: the same topic
+ *   bytes give the same string without running a `TextDecoder`.
  * - After a `ProtocolError` the parser stays failed: every later `push()` or
  *   `finish()` throws the same error, since the stream cannot be re-synced.
  *   `reset()` starts a new stream.
@@ -70,7 +63,7 @@ export interface FrameParserOptions {
  */
 export class FrameParser {
   #maxFrameSize: number;
-  #topics = new TopicCache();
+  #bodies = new FrameBodyDecoder();
   /** Stream offset of the next pushed byte. */
   #offset = 0;
   /** A frame is partly buffered. */
@@ -169,7 +162,13 @@ export class FrameParser {
       // The frame runs past this chunk: buffer it.
       if (end - pos - LENGTH_PREFIX_SIZE < length) break;
       frames.push(
-        this.#decode(chunk, view, pos + LENGTH_PREFIX_SIZE, length, base + pos),
+        this.#bodies.decode(
+          chunk,
+          view,
+          pos + LENGTH_PREFIX_SIZE,
+          length,
+          base + pos,
+        ),
       );
       pos += LENGTH_PREFIX_SIZE + length;
     }
@@ -192,7 +191,7 @@ export class FrameParser {
     }
     if (this.#body === undefined) {
       if (pos === end) return pos;
-      this.#checkKind(chunk[pos]!, this.#length, this.#frameStart);
+      checkKind(chunk[pos]!, this.#length, this.#frameStart);
       this.#body = new Uint8Array(this.#length);
     }
     const take = Math.min(this.#length - this.#filled, end - pos);
@@ -204,7 +203,13 @@ export class FrameParser {
       const start = this.#frameStart;
       this.#clearPartial();
       frames.push(
-        this.#decode(body, new DataView(body.buffer), 0, body.length, start),
+        this.#bodies.decode(
+          body,
+          new DataView(body.buffer),
+          0,
+          body.length,
+          start,
+        ),
       );
     }
     return pos;
@@ -232,120 +237,4 @@ export class FrameParser {
       );
     }
   }
-
-  /** Rejects an unknown kind, or a length too short for the kind's header. */
-  #checkKind(kind: number, length: number, at: number): void {
-    const header = kindHeaderSize(kind);
-    if (header === 0) {
-      throw new ProtocolError(
-        `Cannot decode frame: unknown kind 0x${
-          kind.toString(16).padStart(2, "0")
-        }`,
-        { offset: at + LENGTH_PREFIX_SIZE },
-      );
-    }
-    if (length < header) {
-      throw new ProtocolError(
-        `Cannot decode frame: length ${length} is shorter than the ${header}-byte ${
-          kindName(kind)
-        } header`,
-        { offset: at },
-      );
-    }
-  }
-
-  /**
-   * Decodes the `length` bytes at `start` (kind onwards) of a frame whose
-   * prefix is at stream offset `at`. `view` indexes like `bytes`.
-   */
-  #decode(
-    bytes: Uint8Array,
-    view: DataView,
-    start: number,
-    length: number,
-    at: number,
-  ): Frame {
-    const kind = bytes[start]!;
-    const flags = bytes[start + 1]!;
-    this.#checkKind(kind, length, at);
-    const header = kindHeaderSize(kind);
-    const end = start + length;
-    // Reserved flag bits, or a timestamp flag outside Publish.
-    if (
-      flags > ALLOWED_FLAGS ||
-      ((flags & FLAG_TIMESTAMP) !== 0 && kind !== FrameKind.Publish)
-    ) {
-      throw new ProtocolError(
-        `Cannot decode frame: flags 0x${
-          flags.toString(16)
-        } are not allowed on ${kindName(kind)}`,
-        { offset: at + LENGTH_PREFIX_SIZE + 1 },
-      );
-    }
-    // Publish: seq, topic, optional timestamp.
-    if (kind === FrameKind.Publish) {
-      return this.#decodePublish(bytes, view, start, end, at);
-    }
-    // Message and Close: no id.
-    if (header === BARE_HEADER_SIZE) {
-      return frameOf(
-        kind,
-        flags,
-        0,
-        "",
-        0,
-        bytes.subarray(start + header, end),
-      );
-    }
-    // Every other kind: a u32 id.
-    const id = view.getUint32(start + BARE_HEADER_SIZE);
-    return frameOf(kind, flags, id, "", 0, bytes.subarray(start + header, end));
-  }
-
-  #decodePublish(
-    bytes: Uint8Array,
-    view: DataView,
-    start: number,
-    end: number,
-    at: number,
-  ): Frame {
-    const flags = bytes[start + 1]!;
-    const seq = view.getUint32(start + BARE_HEADER_SIZE);
-    const topicLength = view.getUint16(start + BARE_HEADER_SIZE + 4);
-    const topicStart = start + PUBLISH_HEADER_SIZE;
-    const stamped = (flags & FLAG_TIMESTAMP) !== 0;
-    const payloadStart = topicStart + topicLength + (stamped ? 8 : 0);
-    if (payloadStart > end) {
-      throw new ProtocolError(
-        `Cannot decode frame: topic of ${topicLength} bytes overruns a ${
-          end - start
-        }-byte Publish frame`,
-        { offset: at + LENGTH_PREFIX_SIZE + BARE_HEADER_SIZE + 4 },
-      );
-    }
-    let topic: string;
-    try {
-      topic = this.#topics.decode(bytes, topicStart, topicLength);
-    } catch (cause) {
-      throw new ProtocolError("Cannot decode frame: topic is not valid UTF-8", {
-        offset: at + LENGTH_PREFIX_SIZE + PUBLISH_HEADER_SIZE,
-        cause,
-      });
-    }
-    const timestamp = stamped ? view.getFloat64(topicStart + topicLength) : 0;
-    const payload = bytes.subarray(payloadStart, end);
-    return frameOf(FrameKind.Publish, flags, seq, topic, timestamp, payload);
-  }
-}
-
-/** Builds a frame; one literal shape keeps property access monomorphic. */
-function frameOf(
-  kind: number,
-  flags: number,
-  id: number,
-  topic: string,
-  timestamp: number,
-  payload: Uint8Array,
-): Frame {
-  return { kind: kind as FrameKind, flags, id, topic, timestamp, payload };
 }
