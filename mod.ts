@@ -59,6 +59,11 @@ export { FrameEncoderStream } from "./src/frame/frame_encoder_stream.ts";
 // -- topic, backoff, codec --
 export { Backoff } from "./src/peer/backoff.ts";
 export type { BackoffJitter, BackoffOptions } from "./src/peer/backoff.ts";
+export { bytesCodec } from "./src/codec/bytes_codec.ts";
+export { CodecError } from "./src/errors.ts";
+export type { Codec } from "./src/codec/codec.ts";
+export { msgpackCodec } from "./src/codec/msgpack_codec.ts";
+export { textCodec } from "./src/codec/text_codec.ts";
 export { matchTopic } from "./src/topic/match_topic.ts";
 export { TopicMatcher } from "./src/topic/topic_matcher.ts";
 export { validatePattern } from "./src/topic/validate_pattern.ts";

@@ -258,3 +258,36 @@ export class HighWaterMarkError extends Error {
 export function timeoutError(message: string): DOMException {
   return new DOMException(message, "TimeoutError");
 }
+
+// -- codec --
+
+/**
+ * A payload codec could not decode bytes into a value: not valid MessagePack,
+ * not valid UTF-8, trailing bytes. The codec's own error is the `cause`. It
+ * concerns one message only: the connection that carried it stays open.
+ *
+ * @example Catching a payload that does not decode
+ * ```ts
+ * import { CodecError, msgpackCodec } from "@msg-ts/msg";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => msgpackCodec.decode(new Uint8Array([0xc1])), (error) =>
+ *   error instanceof CodecError && error.codec === "msgpack");
+ * ```
+ */
+export class CodecError extends Error {
+  /** Name of the codec that failed: `"msgpack"`, `"text"`, or a user codec's. */
+  readonly codec: string;
+
+  /**
+   * Makes a codec error.
+   *
+   * @param message What could not be decoded, in sentence case.
+   * @param options The `codec` name and the codec's own error as `cause`.
+   */
+  constructor(message: string, options: ErrorOptions & { codec: string }) {
+    super(message, options);
+    this.name = "CodecError";
+    this.codec = options.codec;
+  }
+}
