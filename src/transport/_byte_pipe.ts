@@ -15,7 +15,8 @@ export const DEFAULT_PIPE_HIGH_WATER_MARK = 64 * 1024;
  *
  * - The reader gets the very chunk the writer wrote (no copy).
  * - Up to `highWaterMark` bytes wait for the reader; past that, the writable's
- *   own queue (also `highWaterMark` bytes) fills and `writer.ready` waits.
+ *   own queue (also `highWaterMark` bytes, at least 1 so that `ready` can
+ *   resolve) fills and `writer.ready` waits.
  * - `writer.close()` ends the readable once the reader has taken every chunk.
  * - {@linkcode BytePipe.end} ends both sides at once: unread chunks are
  *   dropped, the readable closes, the writable errors with `ConnectionError`
@@ -57,14 +58,19 @@ export class BytePipe {
       pull: () => this.#onPull(),
       cancel: () => this.end(),
     }, { highWaterMark: 0 });
-    this.writable = new WritableStream<Uint8Array>({
-      start: (controller) => {
-        this.#writes = controller;
+    this.writable = new WritableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#writes = controller;
+        },
+        write: (chunk) => this.#onWrite(chunk),
+        close: () => this.#onClose(),
+        abort: () => this.end(),
       },
-      write: (chunk) => this.#onWrite(chunk),
-      close: () => this.#onClose(),
-      abort: () => this.end(),
-    }, new ByteLengthQueuingStrategy({ highWaterMark }));
+      new ByteLengthQueuingStrategy({
+        highWaterMark: Math.max(1, highWaterMark),
+      }),
+    );
   }
 
   /** Ends both sides now, dropping unread chunks. Idempotent. */

@@ -66,14 +66,19 @@ class ChannelConnection implements Connection {
       pull: () => this.#pull(),
       cancel: () => this.#endRead(),
     }, new ByteLengthQueuingStrategy({ highWaterMark }));
-    this.writable = new WritableStream<Uint8Array>({
-      start: (controller) => {
-        this.#writes = controller;
+    this.writable = new WritableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#writes = controller;
+        },
+        write: (chunk) => this.#write(chunk),
+        close: () => this.#closeWrite(),
+        abort: () => this.#shutdown(),
       },
-      write: (chunk) => this.#write(chunk),
-      close: () => this.#closeWrite(),
-      abort: () => this.#shutdown(),
-    }, new ByteLengthQueuingStrategy({ highWaterMark }));
+      new ByteLengthQueuingStrategy({
+        highWaterMark: Math.max(1, highWaterMark),
+      }),
+    );
   }
 
   close(): Promise<void> {

@@ -6,6 +6,7 @@ import {
   inproc,
 } from "../../src/transport/inproc_transport.ts";
 import { test, within } from "../_helpers/test.ts";
+import { transportConformance } from "./_conformance.ts";
 
 let names = 0;
 function uniqueEndpoint(): string {
@@ -16,6 +17,19 @@ function uniqueEndpoint(): string {
 function isCode(code: string): (error: unknown) => boolean {
   return (error) => error instanceof ConnectionError && error.code === code;
 }
+
+// -- conformance --
+
+transportConformance(
+  "inproc",
+  () => Promise.resolve({ transport: inproc(), endpoint: uniqueEndpoint }),
+);
+
+transportConformance("inproc (highWaterMark 0)", () =>
+  Promise.resolve({
+    transport: inproc({ isolated: true, highWaterMark: 0 }),
+    endpoint: uniqueEndpoint,
+  }));
 
 // -- connectionPair() --
 
