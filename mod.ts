@@ -55,6 +55,12 @@ export {
 export type { Frame } from "./src/frame/frame.ts";
 export { FrameDecoderStream } from "./src/frame/frame_decoder_stream.ts";
 export { FrameEncoderStream } from "./src/frame/frame_encoder_stream.ts";
+export {
+  canTalk,
+  isSocketType,
+  SocketType,
+  socketTypeName,
+} from "./src/wire/socket_type.ts";
 
 // -- topic, backoff, codec --
 export { Backoff } from "./src/peer/backoff.ts";
