@@ -14,6 +14,7 @@ export type Role =
   | "pub" // binds, waits for "go", sends until "stop"
   | "sub" // connects, measures received messages over a window
   | "rep" // binds, answers every request
+  | "router" // binds, answers a pipelined client (DEALER/ROUTER in zeromq)
   | "req" // connects, one request in flight, measures latency
   | "pipeline" // connects, `window` requests in flight, measures round trips/s
   | "inproc-pubsub" // publisher and subscribers in this one process
@@ -51,6 +52,7 @@ const ROLES: readonly Role[] = [
   "pub",
   "sub",
   "rep",
+  "router",
   "req",
   "pipeline",
   "inproc-pubsub",

@@ -4,7 +4,7 @@
  * of a buffer; the rest waits for `drain`.
  *
  * Roles: `pub` (64 KiB batches, or one write per message with
- * `--mode=per-write`), `sub`, `rep` (echo), `req` (ping-pong latency),
+ * `--mode=per-write`), `sub`, `rep` and `router` (echo), `req` (ping-pong latency),
  * `pipeline` (`--window` frames in flight).
  *
  * @module
@@ -20,6 +20,7 @@ import { frameBatch, framesPerBatch } from "./frame_batch.ts";
 import { FrameCounter } from "./frame_counter.ts";
 import { measureLatency } from "./latency_recorder.ts";
 import { RateWindow } from "./rate_window.ts";
+import { YIELD_EVERY, yieldTurn } from "./yield_turn.ts";
 
 /** What this file does with each socket's events. */
 interface Peer {
@@ -54,13 +55,6 @@ interface BunApi {
     options: BunAddressOptions & { socket: SocketHandler },
   ): Promise<BunSocket>;
 }
-
-/** Whole writes in a row before the publisher lets other events run. */
-const YIELD_EVERY = 256;
-
-const setImmediate = (globalThis as unknown as {
-  setImmediate(callback: (value?: unknown) => void): void;
-}).setImmediate;
 
 const bun = (globalThis as unknown as { Bun: BunApi }).Bun;
 
@@ -174,7 +168,7 @@ async function publish({ args, commands, peakRss }: ChildContext) {
           await Promise.race([writer.ready(), commands.stop]);
         } else if (i % YIELD_EVERY === 0) {
           // Bun may take every write whole: let stdin and timers run
-          await new Promise((resolve) => setImmediate(resolve));
+          await yieldTurn();
         }
         sent += perWrite;
       }
@@ -270,6 +264,7 @@ runChild(async (context) => {
     case "sub":
       return await subscribe(context);
     case "rep":
+    case "router":
       return await echo(context);
     case "req":
       return await ping(context);

@@ -3,7 +3,7 @@
  * `Deno.listen`/`Deno.connect` with `conn.read`/`conn.write`, no library.
  *
  * Roles: `pub` (64 KiB batches, or one write per message with
- * `--mode=per-write`), `sub`, `rep` (echo), `req` (ping-pong latency),
+ * `--mode=per-write`), `sub`, `rep` and `router` (echo), `req` (ping-pong latency),
  * `pipeline` (`--window` frames in flight).
  *
  * @module
@@ -198,6 +198,7 @@ runChild(async (context) => {
     case "sub":
       return await subscribe(context);
     case "rep":
+    case "router":
       return await echo(context);
     case "req":
       return await ping(context);

@@ -3,7 +3,7 @@
  * no library; `write()` returning false waits for `drain`.
  *
  * Roles: `pub` (64 KiB batches, or one write per message with
- * `--mode=per-write`), `sub`, `rep` (echo), `req` (ping-pong latency),
+ * `--mode=per-write`), `sub`, `rep` and `router` (echo), `req` (ping-pong latency),
  * `pipeline` (`--window` frames in flight).
  *
  * @module
@@ -11,16 +11,13 @@
 
 import * as net from "node:net";
 import { once } from "node:events";
-import { setImmediate } from "node:timers";
 import { type ChildContext, emit, runChild } from "./child_io.ts";
 import { formatRawAddress, parseRawAddress } from "./endpoint_url.ts";
 import { frameBatch, framesPerBatch } from "./frame_batch.ts";
 import { FrameCounter } from "./frame_counter.ts";
 import { measureLatency } from "./latency_recorder.ts";
 import { RateWindow } from "./rate_window.ts";
-
-/** Accepted writes in a row before the publisher lets other events run. */
-const YIELD_EVERY = 256;
+import { YIELD_EVERY, yieldTurn } from "./yield_turn.ts";
 
 async function listen(
   endpoint: string,
@@ -77,7 +74,7 @@ async function publish({ args, commands, peakRss }: ChildContext) {
       } else if (i % YIELD_EVERY === 0) {
         // writes that the kernel takes at once never return false: let
         // stdin and timers run
-        await new Promise((resolve) => setImmediate(resolve));
+        await yieldTurn();
       }
       sent += perWrite;
     }
@@ -175,6 +172,7 @@ runChild(async (context) => {
     case "sub":
       return await subscribe(context);
     case "rep":
+    case "router":
       return await echo(context);
     case "req":
       return await ping(context);

@@ -1,0 +1,158 @@
+/**
+ * What the suite measures: scenarios (pattern, transport, payload size,
+ * subscribers), the implementations run for each (raw socket, zeromq, msg-ts)
+ * in each runtime, and how long each run lasts, in full and `--quick` mode.
+ *
+ * @module
+ */
+
+import type { Role } from "./bench_args.ts";
+import { type RuntimeName, RUNTIMES } from "./runtime_command.ts";
+
+/** The measured pattern. */
+export type Kind = "pubsub" | "latency" | "pipeline";
+/** The transport. `inproc` runs both ends in one process (msg-ts only). */
+export type TransportName = "tcp" | "ipc" | "inproc";
+/** Who does the work: the raw socket (64 KiB writes, or one per message), libzmq, msg-ts. */
+export type ImplName = "raw" | "raw-per-write" | "zeromq" | "msg-ts";
+
+/** One measurement: a scenario in one runtime with one implementation. */
+export interface Case {
+  kind: Kind;
+  transport: TransportName;
+  /** Payload bytes. */
+  size: number;
+  /** Subscribers (pub/sub), else 1. */
+  subs: number;
+  runtime: RuntimeName;
+  impl: ImplName;
+}
+
+/** Timings shared by every case of a run. */
+export interface Timing {
+  /** Milliseconds run before measuring. */
+  warmup: number;
+  /** Milliseconds measured. */
+  duration: number;
+}
+
+/** Requests in flight in the pipelined scenario. */
+export const WINDOW = 1000;
+
+/** Payload sizes measured for pub/sub. */
+export const PUBSUB_SIZES: readonly number[] = [64, 1024, 64 * 1024];
+
+/** Payload size for request/reply. */
+export const REQREP_SIZE = 64;
+
+/**
+ * The timings of a run.
+ *
+ * @param quick The CI smoke mode.
+ * @returns Warmup and measured milliseconds.
+ */
+export function timing(quick: boolean): Timing {
+  return quick
+    ? { warmup: 100, duration: 250 }
+    : { warmup: 200, duration: 600 };
+}
+
+function implsFor(kind: Kind, transport: TransportName, size: number) {
+  const impls: { impl: ImplName; runtimes: readonly RuntimeName[] }[] = [];
+  if (transport !== "inproc") {
+    impls.push({ impl: "raw", runtimes: RUNTIMES });
+    if (kind === "pubsub" && size === 64) {
+      impls.push({ impl: "raw-per-write", runtimes: RUNTIMES });
+    }
+  }
+  impls.push({ impl: "msg-ts", runtimes: RUNTIMES });
+  if (transport !== "inproc") {
+    impls.push({ impl: "zeromq", runtimes: ["node"] });
+  }
+  return impls;
+}
+
+function expand(
+  kind: Kind,
+  transport: TransportName,
+  size: number,
+  subs: number,
+) {
+  const cases: Case[] = [];
+  for (const { impl, runtimes } of implsFor(kind, transport, size)) {
+    for (const runtime of runtimes) {
+      cases.push({ kind, transport, size, subs, runtime, impl });
+    }
+  }
+  return cases;
+}
+
+/**
+ * Every case of a run, grouped by scenario so that the rows of one table
+ * are measured close together in time.
+ *
+ * @param quick The CI smoke mode: TCP pub/sub at 64 B (1 and 10
+ *   subscribers) and 64 KiB, TCP request/reply, and the inproc rows at 64 B.
+ * @returns The cases in run order.
+ */
+export function cases(quick: boolean): Case[] {
+  const all: Case[] = [];
+  const transports: TransportName[] = quick ? ["tcp"] : ["tcp", "ipc"];
+  for (const transport of transports) {
+    for (const size of PUBSUB_SIZES) {
+      for (const subs of [1, 10]) {
+        if (quick && size === 1024) continue;
+        if (quick && size === 64 * 1024 && subs === 10) continue;
+        all.push(...expand("pubsub", transport, size, subs));
+      }
+    }
+    all.push(...expand("latency", transport, REQREP_SIZE, 1));
+    all.push(...expand("pipeline", transport, REQREP_SIZE, 1));
+  }
+  for (const size of quick ? [64] : PUBSUB_SIZES) {
+    for (const subs of quick ? [1] : [1, 10]) {
+      all.push(...expand("pubsub", "inproc", size, subs));
+    }
+  }
+  all.push(...expand("latency", "inproc", REQREP_SIZE, 1));
+  all.push(...expand("pipeline", "inproc", REQREP_SIZE, 1));
+  return all;
+}
+
+/** The script that plays a case, without extension. */
+export function scriptOf(c: Case): string {
+  switch (c.impl) {
+    case "raw":
+    case "raw-per-write":
+      return `raw_${c.runtime}`;
+    case "zeromq":
+      return "zeromq_node";
+    case "msg-ts":
+      return c.kind === "pubsub" ? "msgts_pubsub" : "msgts_reqrep";
+  }
+}
+
+/** The roles of a case: the binding side, the connecting side (none for inproc). */
+export function rolesOf(c: Case): { bind: Role; connect?: Role } {
+  if (c.transport === "inproc") {
+    const role: Record<Kind, Role> = {
+      pubsub: "inproc-pubsub",
+      latency: "inproc-req",
+      pipeline: "inproc-pipeline",
+    };
+    return { bind: role[c.kind] };
+  }
+  switch (c.kind) {
+    case "pubsub":
+      return { bind: "pub", connect: "sub" };
+    case "latency":
+      return { bind: "rep", connect: "req" };
+    case "pipeline":
+      return { bind: "router", connect: "pipeline" };
+  }
+}
+
+/** The key of a case's scenario: cases with the same key share a table. */
+export function scenarioKey(c: Omit<Case, "runtime" | "impl">): string {
+  return `${c.kind}/${c.transport}/${c.size}/${c.subs}`;
+}
