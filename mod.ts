@@ -74,5 +74,15 @@ export { matchTopic } from "./src/topic/match_topic.ts";
 export { TopicMatcher } from "./src/topic/topic_matcher.ts";
 export { validatePattern } from "./src/topic/validate_pattern.ts";
 export { validateTopic } from "./src/topic/validate_topic.ts";
+export { simulate } from "./src/sim/simulate.ts";
+export type {
+  SimulatedTransport,
+  SimulatorStats,
+} from "./src/sim/simulate.ts";
+export type {
+  LinkOptions,
+  SimulateOptions,
+  SimulateUpdate,
+} from "./src/sim/sim_options.ts";
 
 // -- sockets --
