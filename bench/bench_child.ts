@@ -47,6 +47,7 @@ export class BenchChild {
     this.#process = new Deno.Command(command[0]!, {
       args: command.slice(1),
       cwd: ROOT,
+      env: { NO_COLOR: "1" },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

@@ -89,6 +89,7 @@ async function main() {
   const hung = new Map<string, string>();
   for (const [i, c] of todo.entries()) {
     const reason = skipReason(c, seconds(), options, nodeBuild, hung);
+    const caseStart = seconds();
     const row: Row = reason === undefined
       ? await runCase(c, runTiming)
       : { ...c, status: "n/a", reason };
@@ -100,7 +101,11 @@ async function main() {
     }
     rows.push(row);
     const counter = `[${String(i + 1).padStart(3)}/${todo.length}]`;
-    print(`${counter} ${describe(c).padEnd(40)} ${summary(row)}`.slice(0, 200));
+    const took = `${(seconds() - caseStart).toFixed(1)} s`.padStart(6);
+    print(
+      `${counter} ${took}  ${describe(c).padEnd(40)} ${summary(row)}`
+        .slice(0, 160),
+    );
   }
   const targets = checkTargets(rows);
   machine.loadAvgEnd = Deno.loadavg();

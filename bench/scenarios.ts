@@ -57,11 +57,16 @@ export function timing(quick: boolean): Timing {
     : { warmup: 200, duration: 600 };
 }
 
-function implsFor(kind: Kind, transport: TransportName, size: number) {
+function implsFor(
+  kind: Kind,
+  transport: TransportName,
+  size: number,
+  subs: number,
+) {
   const impls: { impl: ImplName; runtimes: readonly RuntimeName[] }[] = [];
   if (transport !== "inproc") {
     impls.push({ impl: "raw", runtimes: RUNTIMES });
-    if (kind === "pubsub" && size === 64) {
+    if (kind === "pubsub" && size === 64 && subs === 1) {
       impls.push({ impl: "raw-per-write", runtimes: RUNTIMES });
     }
   }
@@ -79,7 +84,7 @@ function expand(
   subs: number,
 ) {
   const cases: Case[] = [];
-  for (const { impl, runtimes } of implsFor(kind, transport, size)) {
+  for (const { impl, runtimes } of implsFor(kind, transport, size, subs)) {
     for (const runtime of runtimes) {
       cases.push({ kind, transport, size, subs, runtime, impl });
     }
