@@ -46,7 +46,7 @@ function summary(row: Row): string {
 }
 
 function selected(options: RunOptions): Case[] {
-  return cases(options.quick).filter((c) =>
+  return cases(options.quick, options.transports).filter((c) =>
     options.runtimes.includes(c.runtime) && options.impls.includes(c.impl) &&
     options.kinds.includes(c.kind) && options.transports.includes(c.transport)
   );

@@ -70,7 +70,7 @@ function spawn(
     timeout: READY_MS + timing.warmup + timing.duration + 30_000,
   });
   return new BenchChild(
-    [...runtimeCommand(c.runtime, scriptOf(c)), ...args],
+    [...runtimeCommand(c.runtime, scriptOf(c), endpoint), ...args],
     label,
   );
 }

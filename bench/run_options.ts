@@ -34,8 +34,9 @@ function list<T extends string>(
   value: string | undefined,
   all: readonly T[],
   key: string,
+  defaults: readonly T[] = all,
 ): T[] {
-  if (value === undefined) return [...all];
+  if (value === undefined) return [...defaults];
   const items = value.split(",").filter((item) => item !== "");
   for (const item of items) {
     if (!all.includes(item as T)) {
@@ -79,7 +80,12 @@ export function parseRunOptions(argv: readonly string[]): RunOptions {
     runtimes: list(given.get("runtime"), RUNTIMES, "runtime"),
     impls: list(given.get("impl"), IMPLS, "impl"),
     kinds: list(given.get("kind"), KINDS, "kind"),
-    transports: list(given.get("transport"), TRANSPORTS, "transport"),
+    transports: list(
+      given.get("transport"),
+      TRANSPORTS,
+      "transport",
+      quick ? ["tcp", "inproc"] : TRANSPORTS,
+    ),
     out: given.get("out") ?? `bench/results/${name}.json`,
     budgetSeconds: quick ? 55 : 285,
   };

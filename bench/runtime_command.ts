@@ -21,16 +21,22 @@ export const NODE_BUILD_DIR = "build/bench";
  *
  * @param runtime Which runtime runs it.
  * @param script The script's file name without extension, e.g. `"raw_deno"`.
+ * @param endpoint The endpoint it will use: Deno is allowed 127.0.0.1 and,
+ *   for `ipc://`, that one socket path (Deno wants the exact path).
  * @returns Program and arguments, to run from the repository root.
  */
-export function runtimeCommand(runtime: RuntimeName, script: string): string[] {
+export function runtimeCommand(
+  runtime: RuntimeName,
+  script: string,
+  endpoint = "",
+): string[] {
   switch (runtime) {
     case "deno":
       return [
         Deno.execPath(),
         "run",
         "--quiet",
-        "--allow-net=127.0.0.1",
+        `--allow-net=${allowedNet(endpoint)}`,
         "--allow-read",
         "--allow-write",
         "--allow-env",
@@ -41,6 +47,11 @@ export function runtimeCommand(runtime: RuntimeName, script: string): string[] {
     case "node":
       return ["node", `${NODE_BUILD_DIR}/${script}.js`];
   }
+}
+
+function allowedNet(endpoint: string): string {
+  const ipc = /^ipc:\/\/(\/.*)$/.exec(endpoint);
+  return ipc === null ? "127.0.0.1" : `127.0.0.1,unix:${ipc[1]}`;
 }
 
 function bunPath(): string {
