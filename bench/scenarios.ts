@@ -53,7 +53,7 @@ export const REQREP_SIZE = 64;
  */
 export function timing(quick: boolean): Timing {
   return quick
-    ? { warmup: 100, duration: 250 }
+    ? { warmup: 100, duration: 200 }
     : { warmup: 200, duration: 600 };
 }
 
