@@ -6,36 +6,9 @@
  * @module
  */
 
-import { hasWildcard, isTopic, ONE, REST, SEPARATOR } from "./_tokens.ts";
+import { hasWildcard, isTopic } from "./_tokens.ts";
+import { TopicTrie } from "./_topic_trie.ts";
 import { validatePattern } from "./validate_pattern.ts";
-
-/** A trie node. Its depth is the index of the topic token it consumes next. */
-interface TrieNode {
-  readonly depth: number;
-  /** Children for literal tokens, made on first use. */
-  children: Map<string, TrieNode> | undefined;
-  /** Child for `*`. */
-  one: TrieNode | undefined;
-  /** A pattern ends exactly here. */
-  end: boolean;
-  /** A pattern ends with `>` right after this node. */
-  rest: boolean;
-}
-
-function makeNode(depth: number): TrieNode {
-  return {
-    depth,
-    children: undefined,
-    one: undefined,
-    end: false,
-    rest: false,
-  };
-}
-
-function isBare(node: TrieNode): boolean {
-  return !node.end && !node.rest && node.one === undefined &&
-    (node.children === undefined || node.children.size === 0);
-}
 
 /**
  * A multiset of subscription patterns with NATS semantics (see
@@ -77,7 +50,7 @@ export class TopicMatcher {
   #counts = new Map<string, number>();
   #literals = new Set<string>();
   #wildcards = 0;
-  #root: TrieNode = makeNode(0);
+  #trie = new TopicTrie();
   #lastTopic: string | undefined = undefined;
   #lastMatch = false;
 
@@ -94,7 +67,7 @@ export class TopicMatcher {
     this.#counts.set(pattern, count + 1);
     if (count > 0) return false;
     if (hasWildcard(pattern)) {
-      this.#insert(pattern);
+      this.#trie.insert(pattern);
       this.#wildcards++;
     } else {
       this.#literals.add(pattern);
@@ -122,7 +95,7 @@ export class TopicMatcher {
     }
     this.#counts.delete(pattern);
     if (hasWildcard(pattern)) {
-      this.#delete(pattern);
+      this.#trie.delete(pattern);
       this.#wildcards--;
     } else {
       this.#literals.delete(pattern);
@@ -173,83 +146,8 @@ export class TopicMatcher {
   #match(topic: string): boolean {
     // A valid literal pattern equal to the topic: the topic is valid too.
     if (this.#literals.has(topic)) return true;
-    if (this.#wildcards === 0 || !isTopic(topic)) return false;
-    if (this.#root.rest) return true;
-    return walk(this.#root, topic.split(SEPARATOR));
+    if (this.#wildcards === 0) return false;
+    // Validity last: most topics that match nothing are never scanned twice.
+    return (this.#trie.matchesAll || this.#trie.match(topic)) && isTopic(topic);
   }
-
-  #insert(pattern: string): void {
-    let node = this.#root;
-    for (const token of pattern.split(SEPARATOR)) {
-      if (token === REST) {
-        node.rest = true;
-        return;
-      }
-      node = childFor(node, token);
-    }
-    node.end = true;
-  }
-
-  #delete(pattern: string): void {
-    const tokens = pattern.split(SEPARATOR);
-    const path: TrieNode[] = [this.#root];
-    for (const token of tokens) {
-      if (token === REST) break;
-      const next = token === ONE
-        ? path.at(-1)!.one
-        : path.at(-1)!.children?.get(token);
-      if (next === undefined) return;
-      path.push(next);
-    }
-    const last = path.at(-1)!;
-    if (tokens.at(-1) === REST) last.rest = false;
-    else last.end = false;
-    prune(path, tokens);
-  }
-}
-
-/** Finds or makes the child of `node` for `token`. */
-function childFor(node: TrieNode, token: string): TrieNode {
-  if (token === ONE) return (node.one ??= makeNode(node.depth + 1));
-  const children = (node.children ??= new Map());
-  let child = children.get(token);
-  if (child === undefined) {
-    child = makeNode(node.depth + 1);
-    children.set(token, child);
-  }
-  return child;
-}
-
-/** Detaches the nodes of `path` that no longer lead to any pattern. */
-function prune(path: TrieNode[], tokens: string[]): void {
-  for (let i = path.length - 1; i > 0; i--) {
-    const node = path[i]!;
-    if (!isBare(node)) return;
-    const parent = path[i - 1]!;
-    const token = tokens[i - 1]!;
-    if (token === ONE) parent.one = undefined;
-    else parent.children?.delete(token);
-  }
-}
-
-/**
- * Depth-first search of the trie with an explicit stack (no recursion limit
- * on deep topics). A node's depth is the token it consumes, so each node is
- * visited at most once per topic.
- */
-function walk(root: TrieNode, tokens: string[]): boolean {
-  const stack: TrieNode[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const index = node.depth;
-    if (index === tokens.length) {
-      if (node.end) return true;
-      continue;
-    }
-    if (node.rest) return true;
-    if (node.one !== undefined) stack.push(node.one);
-    const literal = node.children?.get(tokens[index]!);
-    if (literal !== undefined) stack.push(literal);
-  }
-  return false;
 }

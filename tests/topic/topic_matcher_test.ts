@@ -233,3 +233,52 @@ test("TopicMatcher stays equal to a multiset model under any add/remove sequence
     { numRuns: 500 },
   );
 });
+
+test("TopicMatcher agrees with the reference when nodes have many children, through adds and removes", () => {
+  // Arrange: twelve tokens, so that nodes pass the scan limit and get indexed.
+  const token = fc.constantFrom(
+    ...Array.from({ length: 12 }, (_, i) => `t${i}`),
+  );
+  const wide = fc
+    .tuple(
+      fc.array(
+        fc.oneof({ arbitrary: token, weight: 8 }, {
+          arbitrary: fc.constant("*"),
+          weight: 1,
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      fc.nat(4).map((n) => n === 0),
+    )
+    .map(([tokens, rest]) => (rest ? [...tokens, ">"] : tokens).join("."));
+  const topic = fc.array(token, { minLength: 1, maxLength: 4 }).map((t) =>
+    t.join(".")
+  );
+  fc.assert(
+    fc.property(
+      fc.array(wide, { minLength: 10, maxLength: 60 }),
+      fc.array(fc.nat(), { maxLength: 40 }),
+      fc.array(topic, { minLength: 1, maxLength: 20 }),
+      (patterns, removals, topics) => {
+        const matcher = new TopicMatcher();
+        const model: string[] = [...patterns];
+        for (const pattern of patterns) matcher.add(pattern);
+        // Act
+        for (const pick of removals) {
+          if (model.length === 0) break;
+          const [pattern] = model.splice(pick % model.length, 1);
+          matcher.remove(pattern!);
+        }
+        // Assert
+        for (const t of topics) {
+          assert.equal(
+            matcher.matches(t),
+            model.some((p) => referenceMatch(p, t)),
+            t,
+          );
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
