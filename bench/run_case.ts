@@ -7,7 +7,7 @@
  * @module
  */
 
-import { formatBenchArgs } from "./bench_args.ts";
+import { formatBenchArgs, type Role } from "./bench_args.ts";
 import { BenchChild, type ChildEvent } from "./bench_child.ts";
 import type { LatencySummary } from "./latency_recorder.ts";
 import type { ThroughputSample } from "./rate_window.ts";
@@ -54,12 +54,11 @@ function endpointFor(c: Case, directory: string | undefined): string {
 function spawn(
   c: Case,
   timing: Timing,
-  role: string,
+  role: Role,
   endpoint: string,
-  label: string,
-) {
+): BenchChild {
   const args = formatBenchArgs({
-    role: role as never,
+    role,
     endpoint,
     size: c.size,
     subs: c.subs,
@@ -71,7 +70,7 @@ function spawn(
   });
   return new BenchChild(
     [...runtimeCommand(c.runtime, scriptOf(c), endpoint), ...args],
-    label,
+    `${c.runtime} ${c.impl} ${role}`,
   );
 }
 
@@ -99,15 +98,8 @@ function measured(c: Case, results: ChildEvent[]): Partial<Row> {
 async function measure(c: Case, timing: Timing, directory: string | undefined) {
   const children: BenchChild[] = [];
   const roles = rolesOf(c);
-  const name = `${c.runtime} ${c.impl}`;
   try {
-    const binder = spawn(
-      c,
-      timing,
-      roles.bind,
-      endpointFor(c, directory),
-      `${name} ${roles.bind}`,
-    );
+    const binder = spawn(c, timing, roles.bind, endpointFor(c, directory));
     children.push(binder);
     const ready = await binder.waitFor("ready", READY_MS);
     const connectors: BenchChild[] = [];
@@ -116,7 +108,7 @@ async function measure(c: Case, timing: Timing, directory: string | undefined) {
       const count = c.kind === "pubsub" ? c.subs : 1;
       for (let i = 0; i < count; i++) {
         connectors.push(
-          spawn(c, timing, roles.connect, endpoint, `${name} ${roles.connect}`),
+          spawn(c, timing, roles.connect, endpoint),
         );
       }
       children.push(...connectors);
