@@ -25,7 +25,7 @@ export function renderTable(
   );
   const numeric = header.map((_, i) =>
     rows.some((row) => /^[\d.]+/.test(row[i] ?? "")) &&
-    rows.every((row) => /^([\d.<>≥≤—-]|$)/.test(row[i] ?? ""))
+    rows.every((row) => /^([\d.<>≥≤—-]|n\/a|$)/.test(row[i] ?? ""))
   );
   if (style === "markdown") {
     const rule = numeric.map((right) => (right ? "---:" : "---"));
