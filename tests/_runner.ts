@@ -14,7 +14,8 @@
  *   `FAIL <name>` with the error, or `skip <name>`; the last line is
  *   `N passed, N failed` (and `, N skipped` when some were skipped).
  * - The process exits when the tests are done, with code 1 on any failure,
- *   even when a leaked handle would keep it alive; leaked handles are listed.
+ *   even when a leaked handle would keep it alive; leaked handles are listed
+ *   (after each test with `MSG_TS_TRACE_LEAKS=1`).
  *
  * @module
  */
@@ -62,6 +63,8 @@ class EscapedErrors {
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const SUFFIX = `_test${extname(fileURLToPath(import.meta.url))}`;
+/** `MSG_TS_TRACE_LEAKS=1` lists the handles each test leaves open. */
+const TRACE_LEAKS = process.env.MSG_TS_TRACE_LEAKS === "1";
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -132,7 +135,12 @@ async function runFile(
     return;
   }
   for (const test of registeredTests().slice(before)) {
+    const baseline = TRACE_LEAKS ? countResources() : undefined;
     await runOne(test, escaped, tally);
+    if (baseline !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      reportLeaks(baseline, `after "${test.name}"`);
+    }
   }
 }
 
@@ -144,14 +152,14 @@ function countResources(): Map<string, number> {
   return counts;
 }
 
-function reportLeaks(baseline: Map<string, number>): void {
+function reportLeaks(baseline: Map<string, number>, when: string): void {
   const leaked: string[] = [];
   for (const [kind, count] of countResources()) {
     const extra = count - (baseline.get(kind) ?? 0);
     if (extra > 0) leaked.push(`${kind} x${extra}`);
   }
   if (leaked.length > 0) {
-    print(`# leaked handles still open: ${leaked.join(", ")}`);
+    print(`# handles still open ${when}: ${leaked.join(", ")}`);
   }
 }
 
@@ -179,7 +187,7 @@ async function main(filters: string[]): Promise<void> {
     tally.failed++;
     print(`FAIL no test files found under ${ROOT}`);
   }
-  reportLeaks(baseline);
+  reportLeaks(baseline, "at the end");
   print(summary(tally));
   process.exit(tally.failed > 0 ? 1 : 0);
 }
