@@ -27,17 +27,19 @@ import type {
 function socketChannel(socket: NodeTls.TLSSocket, url: string): ByteChannel {
   let ended = false;
   let failure: unknown;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    wake?.();
-    wake = undefined;
+  const waiting = {
+    readable: [] as (() => void)[],
+    drain: [] as (() => void)[],
   };
-  socket.on("readable", signal);
-  socket.on("drain", signal);
-  socket.on("end", () => (ended = true, signal()));
-  socket.on("close", () => (ended = true, signal()));
-  socket.on("error", (error) => (failure = error, signal()));
-  const waitForEvent = () => new Promise<void>((resolve) => wake = resolve);
+  const wake = (list: (() => void)[]) => list.splice(0).forEach((f) => f());
+  const wakeAll = () => (wake(waiting.readable), wake(waiting.drain));
+  const until = (list: (() => void)[]) =>
+    new Promise<void>((resolve) => list.push(resolve));
+  socket.on("readable", () => wake(waiting.readable));
+  socket.on("drain", () => wake(waiting.drain));
+  socket.on("end", () => (ended = true, wakeAll()));
+  socket.on("close", () => (ended = true, wakeAll()));
+  socket.on("error", (error) => (failure = error, wakeAll()));
   return {
     async read() {
       for (;;) {
@@ -47,7 +49,7 @@ function socketChannel(socket: NodeTls.TLSSocket, url: string): ByteChannel {
         }
         if (failure !== undefined) throw failure;
         if (ended) return null;
-        await waitForEvent();
+        await until(waiting.readable);
       }
     },
     async write(bytes) {
@@ -57,7 +59,7 @@ function socketChannel(socket: NodeTls.TLSSocket, url: string): ByteChannel {
           code: "closed",
         });
       }
-      if (!socket.write(bytes)) await waitForEvent();
+      if (!socket.write(bytes)) await until(waiting.drain);
       return bytes.byteLength;
     },
     closeWrite: () => new Promise<void>((resolve) => socket.end(resolve)),

@@ -25,6 +25,7 @@
  * @module
  */
 
+import { ConnectionError } from "../src/errors.ts";
 import { abortable } from "../src/transport/abortable.ts";
 import { acceptListener } from "../src/transport/accept_listener.ts";
 import { clearStaleSocket } from "../src/transport/clear_stale_socket.ts";
@@ -125,7 +126,17 @@ async function dial(
     return wrap(conn, endpoint.url, endpoint.scheme);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    throw toConnectionError(error, `Cannot connect to ${endpoint.url}`);
+    const failure = toConnectionError(
+      error,
+      `Cannot connect to ${endpoint.url}`,
+    );
+    if (failure.code !== "not-found" || endpoint.scheme !== "ipc") {
+      throw failure;
+    }
+    throw new ConnectionError( // no socket file: nobody listens there
+      `Cannot connect to ${endpoint.url}: connection refused, no socket file`,
+      { code: "refused", cause: error },
+    );
   }
 }
 
@@ -198,7 +209,7 @@ const SOCKET_FILES = {
  * - Closing the listener removes its socket file.
  *
  * @returns The transport.
- * @throws {ConnectionError} From `connect` ("not-found", "refused") and `listen` ("addr-in-use", …).
+ * @throws {ConnectionError} From `connect` ("refused", also when there is no socket file) and `listen` ("addr-in-use", …).
  *
  * @example A live socket path cannot be taken twice
  * ```ts
