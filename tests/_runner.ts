@@ -138,10 +138,15 @@ async function runFile(
     const baseline = TRACE_LEAKS ? countResources() : undefined;
     await runOne(test, escaped, tally);
     if (baseline !== undefined) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await settle();
       reportLeaks(baseline, `after "${test.name}"`);
     }
   }
+}
+
+/** Gives handles closed a moment ago the time to finish closing. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 function countResources(): Map<string, number> {
@@ -187,6 +192,7 @@ async function main(filters: string[]): Promise<void> {
     tally.failed++;
     print(`FAIL no test files found under ${ROOT}`);
   }
+  await settle();
   reportLeaks(baseline, "at the end");
   print(summary(tally));
   process.exit(tally.failed > 0 ? 1 : 0);
