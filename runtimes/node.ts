@@ -90,7 +90,7 @@ export function tcp(): Transport {
  * @throws {ConnectionError} From `connect` ("refused", also when no socket file is there) and `listen` ("addr-in-use", …).
  *
  * @example A live socket path cannot be taken twice
- * ```ts
+ * ```ts ignore
  * import { ipc } from "@msg-ts/msg/node";
  * import { ConnectionError, parseEndpoint } from "@msg-ts/msg";
  * import assert from "node:assert/strict";

@@ -7,7 +7,9 @@
  *   `node build/tests/_runner.js [filter…]` runs the compiled copy.
  * - It finds every `*_test.ts` (or `*_test.js` beside the compiled runner)
  *   under its own folder, skipping folders whose name starts with `_`, and
- *   keeps only files whose path contains one of the filters, if any.
+ *   keeps only files whose path contains one of the filters, if any. Then
+ *   it runs the doc examples of `runtimes/<runtime>.ts` and
+ *   `runtimes/auto.ts` (with no filter, or the filter `doc`).
  * - Tests run one at a time, each under its own timeout. An error nobody
  *   caught while a test runs fails that test.
  * - Output: `# <file>` before each file, then `ok <name> (ms)`,
@@ -20,10 +22,12 @@
  * @module
  */
 
+import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { dirname, extname, join, relative } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { registerDocExamples } from "./_doc_examples.ts";
 import { type RegisteredTest, registeredTests } from "./_helpers/test.ts";
 
 interface Tally {
@@ -149,6 +153,34 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 50));
 }
 
+/** Runs the doc examples of this runtime's own files (see `_doc_examples.ts`). */
+async function runDocExamples(
+  escaped: EscapedErrors,
+  tally: Tally,
+): Promise<void> {
+  const isBun = (globalThis as { Bun?: unknown }).Bun !== undefined;
+  const files = [`runtimes/${isBun ? "bun" : "node"}.ts`, "runtimes/auto.ts"];
+  print(`# doc ${files.join(" ")}`);
+  const codeRoot = dirname(ROOT);
+  const sourceRoot = existsSync(join(codeRoot, "deno.json"))
+    ? codeRoot
+    : dirname(codeRoot);
+  const before = registeredTests().length;
+  try {
+    await registerDocExamples(files, {
+      sourceRoot,
+      codeRoot,
+      typescript: isBun,
+    });
+  } catch (error) {
+    tally.failed++;
+    print(`FAIL doc examples of ${files.join(" ")}\n${describe(error)}`);
+  }
+  for (const test of registeredTests().slice(before)) {
+    await runOne(test, escaped, tally);
+  }
+}
+
 function countResources(): Map<string, number> {
   const counts = new Map<string, number>();
   const info = (process as { getActiveResourcesInfo?: () => string[] })
@@ -184,13 +216,16 @@ async function main(filters: string[]): Promise<void> {
     filters.some((filter) => relative(ROOT, path).includes(filter))
   );
   for (const path of files) await runFile(path, escaped, tally);
+  if (filters.length === 0 || filters.includes("doc")) {
+    await runDocExamples(escaped, tally);
+  }
   for (const error of escaped.outside) {
     tally.failed++;
     print(`FAIL error outside any test\n${describe(error)}`);
   }
-  if (files.length === 0) {
+  if (tally.passed + tally.failed + tally.skipped === 0) {
     tally.failed++;
-    print(`FAIL no test files found under ${ROOT}`);
+    print(`FAIL no tests found under ${ROOT} for ${filters.join(" ")}`);
   }
   await settle();
   reportLeaks(baseline, "at the end");

@@ -115,6 +115,7 @@ function parseRunner(output) {
   let total;
   for (const line of output.split("\n")) {
     if (line.startsWith("# tests/")) suite = suiteOf(line.slice(2));
+    else if (line.startsWith("# doc ")) suite = "doc";
     else if (line.startsWith("ok ")) bump(suites, suite, "passed");
     else if (line.startsWith("FAIL ")) bump(suites, suite, "failed");
     else if (line.startsWith("skip ")) bump(suites, suite, "skipped");
