@@ -87,6 +87,6 @@ export function parseRunOptions(argv: readonly string[]): RunOptions {
       quick ? ["tcp", "inproc"] : TRANSPORTS,
     ),
     out: given.get("out") ?? `bench/results/${name}.json`,
-    budgetSeconds: quick ? 55 : 285,
+    budgetSeconds: quick ? 48 : 275,
   };
 }
