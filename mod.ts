@@ -34,6 +34,7 @@ export type {
   InprocOptions,
 } from "./src/transport/inproc_transport.ts";
 export type { TlsOptions } from "./src/transport/tls_options.ts";
+export type { TransportsOptions } from "./src/transport/transports_options.ts";
 export type {
   Connection,
   ConnectOptions,
@@ -75,10 +76,7 @@ export { TopicMatcher } from "./src/topic/topic_matcher.ts";
 export { validatePattern } from "./src/topic/validate_pattern.ts";
 export { validateTopic } from "./src/topic/validate_topic.ts";
 export { simulate } from "./src/sim/simulate.ts";
-export type {
-  SimulatedTransport,
-  SimulatorStats,
-} from "./src/sim/simulate.ts";
+export type { SimulatedTransport, SimulatorStats } from "./src/sim/simulate.ts";
 export type {
   LinkOptions,
   SimulateOptions,

@@ -12,6 +12,7 @@ import { ConnectionError } from "../src/errors.ts";
 import { abortable } from "../src/transport/abortable.ts";
 import { toConnectionError } from "../src/transport/connection_failure.ts";
 import type { Endpoint } from "../src/transport/endpoint.ts";
+import { hostUrl } from "../src/transport/host_url.ts";
 import { QueueListener } from "../src/transport/queue_listener.ts";
 import {
   type ByteChannel,
@@ -73,12 +74,10 @@ function wrapSocket(
   scheme: string,
 ): Connection {
   socket.setNoDelay(true);
-  const address = (host: string | undefined, port: number | undefined) =>
-    `${scheme}://${host?.includes(":") ? `[${host}]` : host}:${port}`;
   return streamConnection(socketChannel(socket, url), {
     endpoint: url,
-    localAddress: address(socket.localAddress, socket.localPort),
-    remoteAddress: address(socket.remoteAddress, socket.remotePort),
+    localAddress: hostUrl(scheme, socket.localAddress, socket.localPort),
+    remoteAddress: hostUrl(scheme, socket.remoteAddress, socket.remotePort),
   });
 }
 
@@ -116,9 +115,7 @@ export async function listenNodeTls(
     throw toConnectionError(error, `Cannot listen on ${endpoint.url}`);
   }
   const { port } = server.address() as { port: number };
-  const url = `tls://${
-    endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host
-  }:${port}`;
+  const url = hostUrl("tls", endpoint.host, port);
   const listener = new QueueListener(url, {
     onClose: () => void server.close(),
   });

@@ -1,43 +1,28 @@
 /**
- * Deno's transports: TCP, unix-socket IPC and TLS over `Deno.connect`,
- * `Deno.listen`, `Deno.connectTls` and `Deno.listenTls`, plus the default set.
- *
- * @example Echo over TCP
- * ```ts
- * import { tcp } from "@msg-ts/msg/deno";
- * import { parseEndpoint } from "@msg-ts/msg";
- * import assert from "node:assert/strict";
- *
- * const listener = await tcp().listen(parseEndpoint("tcp://127.0.0.1:0"));
- * const client = await tcp().connect(parseEndpoint(listener.endpoint));
- * const server = (await listener[Symbol.asyncIterator]().next()).value!;
- * const writer = client.writable.getWriter();
- * await writer.write(new Uint8Array([1, 2, 3]));
- * const reader = server.readable.getReader();
- * assert.deepEqual((await reader.read()).value, new Uint8Array([1, 2, 3]));
- * reader.releaseLock();
- * writer.releaseLock();
- * await client.close();
- * await server.close();
- * await listener.close();
- * ```
+ * Deno's transports: TCP, unix-socket IPC and TLS, plus the default set.
+ * Connections use `conn.read()`/`conn.write()`: `conn.readable` would close
+ * the whole connection at end of stream.
  *
  * @module
  */
 
-import { ConnectionError } from "../src/errors.ts";
 import { abortable } from "../src/transport/abortable.ts";
 import { acceptListener } from "../src/transport/accept_listener.ts";
 import { clearStaleSocket } from "../src/transport/clear_stale_socket.ts";
-import { toConnectionError } from "../src/transport/connection_failure.ts";
-import type { Endpoint } from "../src/transport/endpoint.ts";
 import {
-  inproc,
-  type InprocOptions,
-} from "../src/transport/inproc_transport.ts";
+  connectFailure,
+  toConnectionError,
+} from "../src/transport/connection_failure.ts";
+import type { Endpoint } from "../src/transport/endpoint.ts";
+import { hostUrl } from "../src/transport/host_url.ts";
+import { inproc } from "../src/transport/inproc_transport.ts";
 import { slabReader } from "../src/transport/slab_reader.ts";
 import { streamConnection } from "../src/transport/stream_connection.ts";
-import type { TlsOptions } from "../src/transport/tls_options.ts";
+import {
+  checkListenTls,
+  type TlsOptions,
+} from "../src/transport/tls_options.ts";
+import type { TransportsOptions } from "../src/transport/transports_options.ts";
 import type {
   Connection,
   ConnectOptions,
@@ -46,11 +31,7 @@ import type {
 } from "../src/transport/transport.ts";
 
 // The few Deno APIs used here, typed locally so that plain tsc compiles this file.
-interface DenoAddr {
-  hostname?: string;
-  port?: number;
-  path?: string | null;
-}
+type DenoAddr = { hostname?: string; port?: number };
 interface DenoConn {
   readonly localAddr: DenoAddr;
   readonly remoteAddr: DenoAddr;
@@ -80,14 +61,10 @@ function deno(): DenoNet {
   return (globalThis as unknown as { Deno: DenoNet }).Deno;
 }
 
-function hostUrl(scheme: string, addr: DenoAddr): string {
-  const host = addr.hostname ?? "";
-  return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
-}
-
 function wrap(conn: DenoConn, endpoint: string, scheme: string): Connection {
-  const unix = scheme === "ipc";
   conn.setNoDelay?.(true);
+  const url = (addr: DenoAddr) =>
+    scheme === "ipc" ? endpoint : hostUrl(scheme, addr.hostname, addr.port);
   return streamConnection({
     read: slabReader((buffer) => conn.read(buffer)),
     write: (bytes) => conn.write(bytes),
@@ -95,19 +72,25 @@ function wrap(conn: DenoConn, endpoint: string, scheme: string): Connection {
     close: () => conn.close(),
   }, {
     endpoint,
-    localAddress: unix ? endpoint : hostUrl(scheme, conn.localAddr),
-    remoteAddress: unix ? endpoint : hostUrl(scheme, conn.remoteAddr),
+    localAddress: url(conn.localAddr),
+    remoteAddress: url(conn.remoteAddr),
   });
 }
 
-function listening(
-  endpoint: string,
-  scheme: string,
-  listener: DenoListener,
+async function listenOn(
+  endpoint: Endpoint,
+  open: () => DenoListener,
   onClose?: () => Promise<void>,
-): Listener {
-  return acceptListener(endpoint, {
-    accept: async () => wrap(await listener.accept(), endpoint, scheme),
+): Promise<Listener> {
+  const listener = await Promise.resolve().then(open).catch((error) => {
+    throw toConnectionError(error, `Cannot listen on ${endpoint.url}`);
+  });
+  const { scheme } = endpoint;
+  const url = scheme === "ipc"
+    ? endpoint.url
+    : hostUrl(scheme, listener.addr.hostname, listener.addr.port);
+  return acceptListener(url, {
+    accept: async () => wrap(await listener.accept(), url, scheme),
     close: async () => {
       listener.close();
       await onClose?.();
@@ -126,25 +109,8 @@ async function dial(
     return wrap(conn, endpoint.url, endpoint.scheme);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    const failure = toConnectionError(
-      error,
-      `Cannot connect to ${endpoint.url}`,
-    );
-    if (failure.code !== "not-found" || endpoint.scheme !== "ipc") {
-      throw failure;
-    }
-    throw new ConnectionError( // no socket file: nobody listens there
-      `Cannot connect to ${endpoint.url}: connection refused, no socket file`,
-      { code: "refused", cause: error },
-    );
-  }
-}
-
-function bind(endpoint: Endpoint, open: () => DenoListener): DenoListener {
-  try {
-    return open();
-  } catch (error) {
-    throw toConnectionError(error, `Cannot listen on ${endpoint.url}`);
+    const unknown = endpoint.scheme === "tls" ? "tls" : "other";
+    throw connectFailure(error, endpoint, unknown);
   }
 }
 
@@ -161,9 +127,8 @@ function bind(endpoint: Endpoint, open: () => DenoListener): DenoListener {
  * import assert from "node:assert/strict";
  *
  * const listener = await tcp().listen(parseEndpoint("tcp://127.0.0.1:0"));
- * const endpoint = parseEndpoint(listener.endpoint);
  * await listener.close();
- * await assert.rejects(tcp().connect(endpoint), (error: unknown) =>
+ * await assert.rejects(tcp().connect(parseEndpoint(listener.endpoint)), (error: unknown) =>
  *   error instanceof ConnectionError && error.code === "refused");
  * ```
  */
@@ -171,31 +136,23 @@ export function tcp(): Transport {
   return {
     scheme: "tcp",
     connect: (endpoint, options = {}) =>
-      dial(
-        endpoint,
-        options,
-        () => deno().connect({ hostname: endpoint.host, port: endpoint.port }),
-      ),
-    listen: (endpoint) => {
-      const listener = bind(
-        endpoint,
-        () => deno().listen({ hostname: endpoint.host, port: endpoint.port }),
-      );
-      const url = hostUrl("tcp", listener.addr);
-      return Promise.resolve(listening(url, "tcp", listener));
-    },
+      dial(endpoint, options, () => deno().connect(address(endpoint))),
+    listen: (endpoint) =>
+      listenOn(endpoint, () => deno().listen(address(endpoint))),
   };
 }
 
+function address(endpoint: Endpoint): { hostname: string; port: number } {
+  return { hostname: endpoint.host, port: endpoint.port };
+}
+
 const SOCKET_FILES = {
-  kind: async (path: string) => {
-    try {
-      return (await deno().lstat(path)).isSocket ? "socket" : "other";
-    } catch (error) {
-      if ((error as Error).name === "NotFound") return "missing";
-      throw error;
-    }
-  },
+  kind: (path: string) =>
+    deno().lstat(path).then(
+      (info) => info.isSocket ? "socket" as const : "other" as const,
+      (error) =>
+        error?.name === "NotFound" ? "missing" as const : Promise.reject(error),
+    ),
   connect: (path: string) => deno().connect({ transport: "unix", path }),
   remove: (path: string) => deno().remove(path),
 } as const;
@@ -217,49 +174,44 @@ const SOCKET_FILES = {
  * import { ConnectionError, parseEndpoint } from "@msg-ts/msg";
  * import assert from "node:assert/strict";
  *
- * const dir = await Deno.makeTempDir();
- * const endpoint = parseEndpoint(`ipc://${dir}/doc.sock`);
+ * const endpoint = parseEndpoint(`ipc:///tmp/msg-ts-${crypto.randomUUID()}.sock`);
  * const listener = await ipc().listen(endpoint);
  * await assert.rejects(ipc().listen(endpoint), (error: unknown) =>
  *   error instanceof ConnectionError && error.code === "addr-in-use");
  * await listener.close();
- * await Deno.remove(dir);
  * ```
  */
 export function ipc(): Transport {
   return {
     scheme: "ipc",
     connect: (endpoint, options = {}) =>
-      dial(
-        endpoint,
-        options,
-        () => deno().connect({ transport: "unix", path: endpoint.path }),
-      ),
+      dial(endpoint, options, () => deno().connect(unix(endpoint))),
     listen: async (endpoint) => {
       await clearStaleSocket(endpoint, SOCKET_FILES);
-      const listener = bind(
+      const removeIfStale = () => clearStaleSocket(endpoint, SOCKET_FILES);
+      return listenOn(
         endpoint,
-        () => deno().listen({ transport: "unix", path: endpoint.path }),
+        () => deno().listen(unix(endpoint)),
+        () => removeIfStale().catch(() => {}),
       );
-      return listening(endpoint.url, "ipc", listener, async () => {
-        // Removes the file only if nobody live listens there now.
-        await clearStaleSocket(endpoint, SOCKET_FILES).catch(() => {});
-      });
     },
   };
+}
+
+function unix(endpoint: Endpoint): { transport: "unix"; path: string } {
+  return { transport: "unix", path: endpoint.path };
 }
 
 /**
  * The TLS transport, for `tls://host:port` endpoints, over TCP with
  * `TCP_NODELAY`.
  *
- * - Connecting verifies the server against `ca` and `serverName` (or the
- *   endpoint's host) before `connect` resolves; a failed handshake is
- *   `ConnectionError` "tls". In Deno, `ca` adds to the default roots rather
- *   than replacing them.
- * - Listening needs `cert` and `key`. `Deno.listenTls` cannot verify client
- *   certificates, so with `requestClientCert` the listener runs on `node:tls`
- *   and refuses every client without a certificate that `ca` verifies.
+ * - `connect` resolves after the handshake verified the server against `ca`
+ *   (in Deno, on top of the default roots) and `serverName`; a failed
+ *   handshake is `ConnectionError` "tls".
+ * - `Deno.listenTls` cannot verify client certificates, so with
+ *   `requestClientCert` the listener runs on `node:tls`, which refuses every
+ *   client without a certificate that `ca` verifies.
  *
  * @param options Certificates, keys, CAs and names.
  * @returns The transport.
@@ -284,11 +236,6 @@ export function tls(options: TlsOptions): Transport {
   };
 }
 
-function caList(options: TlsOptions): string[] | undefined {
-  if (options.ca === undefined) return undefined;
-  return typeof options.ca === "string" ? [options.ca] : options.ca;
-}
-
 async function dialTls(
   endpoint: Endpoint,
   options: TlsOptions,
@@ -300,67 +247,38 @@ async function dialTls(
     const { connectNodeTls } = await import("./_node_tls.ts");
     return connectNodeTls(endpoint, options, connectOptions);
   }
-  const caCerts = caList(options);
+  const trust = options.ca === undefined
+    ? {}
+    : { caCerts: [options.ca].flat() };
+  const mine = identity ? { cert: options.cert, key: options.key } : {};
   return dial(endpoint, connectOptions, async () => {
     const conn = name === endpoint.host
-      ? await deno().connectTls({
-        hostname: endpoint.host,
-        port: endpoint.port,
-        ...(caCerts === undefined ? {} : { caCerts }),
-        ...(identity ? { cert: options.cert, key: options.key } : {}),
-      })
-      : await deno().startTls(
-        await deno().connect({ hostname: endpoint.host, port: endpoint.port }),
-        { hostname: name, ...(caCerts === undefined ? {} : { caCerts }) },
-      );
-    return await handshaken(conn);
-  });
-}
-
-async function handshaken(conn: DenoConn): Promise<DenoConn> {
-  try {
-    await conn.handshake?.();
+      ? await deno().connectTls({ ...address(endpoint), ...trust, ...mine })
+      : await deno().startTls(await deno().connect(address(endpoint)), {
+        hostname: name,
+        ...trust,
+      });
+    await conn.handshake?.().catch((error) => {
+      conn.close();
+      throw error;
+    });
     return conn;
-  } catch (error) {
-    conn.close();
-    throw toConnectionError(error, "Cannot complete TLS handshake", "tls");
-  }
+  });
 }
 
 async function listenTls(
   endpoint: Endpoint,
   options: TlsOptions,
 ): Promise<Listener> {
-  if (options.cert === undefined || options.key === undefined) {
-    throw new TypeError(
-      `Cannot listen on ${endpoint.url}: tls() needs cert and key to listen`,
-    );
-  }
-  if (options.requestClientCert === true) {
-    if (options.ca === undefined) {
-      throw new TypeError(
-        `Cannot listen on ${endpoint.url}: requestClientCert needs ca to verify clients`,
-      );
-    }
+  const { cert, key, requestClientCert } = checkListenTls(endpoint, options);
+  if (requestClientCert === true) {
     const { listenNodeTls } = await import("./_node_tls.ts");
     return listenNodeTls(endpoint, options);
   }
-  const listener = bind(endpoint, () =>
-    deno().listenTls({
-      hostname: endpoint.host,
-      port: endpoint.port,
-      cert: options.cert,
-      key: options.key,
-    }));
-  return listening(hostUrl("tls", listener.addr), "tls", listener);
-}
-
-/** Options of {@linkcode transports}. */
-export interface TransportsOptions {
-  /** Settings of the `tls` transport. @default {} (connect with default roots; no listening) */
-  tls?: TlsOptions;
-  /** Settings of the `inproc` transport. @default {} (shared namespace) */
-  inproc?: InprocOptions;
+  return listenOn(
+    endpoint,
+    () => deno().listenTls({ ...address(endpoint), cert, key }),
+  );
 }
 
 /**

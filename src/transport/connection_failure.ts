@@ -7,6 +7,7 @@
  */
 
 import { ConnectionError, type ConnectionFailure } from "../errors.ts";
+import type { Endpoint } from "./endpoint.ts";
 
 const BY_CODE: Readonly<Record<string, ConnectionFailure>> = {
   ECONNREFUSED: "refused",
@@ -120,4 +121,40 @@ export function toConnectionError(
 function nativeMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * Wraps the error of a failed connect. As {@linkcode toConnectionError}, except
+ * that a missing `ipc` socket file is "refused", as a TCP port nobody listens
+ * on is: either way, nobody listens there.
+ *
+ * @param error What the runtime threw.
+ * @param endpoint The endpoint connected to.
+ * @param fallback The code when the error is not recognised (`"tls"` during a TLS handshake). @default "other"
+ * @returns The connection error.
+ *
+ * @example A missing socket file is refused
+ * ```ts
+ * import { connectFailure } from "./connection_failure.ts";
+ * import { parseEndpoint } from "./endpoint.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const native = Object.assign(new Error("no such file"), { code: "ENOENT" });
+ * const error = connectFailure(native, parseEndpoint("ipc:///tmp/nobody.sock"));
+ * assert.equal(error.code, "refused");
+ * assert.equal(error.cause, native);
+ * ```
+ */
+export function connectFailure(
+  error: unknown,
+  endpoint: Endpoint,
+  fallback: ConnectionFailure = "other",
+): ConnectionError {
+  const action = `Cannot connect to ${endpoint.url}`;
+  const failure = toConnectionError(error, action, fallback);
+  if (failure.code !== "not-found" || endpoint.scheme !== "ipc") return failure;
+  return new ConnectionError(`${action}: connection refused, no socket file`, {
+    code: "refused",
+    cause: error,
+  });
 }

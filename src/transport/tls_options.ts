@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Endpoint } from "./endpoint.ts";
+
 /**
  * TLS settings for the `tls://host:port` transport, the same in every runtime.
  * Certificates and keys are PEM text.
@@ -57,4 +59,40 @@ export interface TlsOptions {
    * @default the endpoint's host
    */
   serverName?: string;
+}
+
+/**
+ * Checks that TLS options can listen: `cert` and `key` are there, and
+ * `requestClientCert` comes with the `ca` that verifies clients.
+ *
+ * @param endpoint The endpoint about to be listened on, named in the error.
+ * @param options The TLS options.
+ * @returns The options, with `cert` and `key` known to be there.
+ * @throws {TypeError} When the options cannot listen.
+ *
+ * @example A server needs a certificate
+ * ```ts
+ * import { checkListenTls } from "./tls_options.ts";
+ * import { parseEndpoint } from "./endpoint.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => checkListenTls(parseEndpoint("tls://127.0.0.1:0"), {}), TypeError);
+ * ```
+ */
+export function checkListenTls(
+  endpoint: Endpoint,
+  options: TlsOptions,
+): TlsOptions & { cert: string; key: string } {
+  const { cert, key } = options;
+  if (cert === undefined || key === undefined) {
+    throw new TypeError(
+      `Cannot listen on ${endpoint.url}: tls() needs cert and key to listen`,
+    );
+  }
+  if (options.requestClientCert === true && options.ca === undefined) {
+    throw new TypeError(
+      `Cannot listen on ${endpoint.url}: requestClientCert needs ca to verify clients`,
+    );
+  }
+  return { ...options, cert, key };
 }

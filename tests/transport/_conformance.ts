@@ -10,15 +10,9 @@
  */
 
 import assert from "node:assert/strict";
-import { ConnectionError } from "../../src/errors.ts";
 import { parseEndpoint } from "../../src/transport/endpoint.ts";
-import type {
-  Connection,
-  Listener,
-  Transport,
-} from "../../src/transport/transport.ts";
+import type { Connection, Transport } from "../../src/transport/transport.ts";
 import { SEED } from "../_helpers/fc.ts";
-import { env } from "../_helpers/runtime.ts";
 import { test, within } from "../_helpers/test.ts";
 import {
   chunkSizes,
@@ -28,6 +22,17 @@ import {
   readExactly,
   writeChunks,
 } from "./_bytes.ts";
+import {
+  echo,
+  expectClosed,
+  expectPeerClosed,
+  fillUntilBlocked,
+  isCode,
+  link,
+  report,
+  STALL_BOUND,
+  unlink,
+} from "./_links.ts";
 
 /** What a transport under test provides. */
 export interface ConformanceSetup {
@@ -50,87 +55,7 @@ export interface ConformanceOptions {
 
 const ECHO_BYTES = 10 * 1024 * 1024;
 const HALF_CLOSE_BYTES = 2 * 1024 * 1024;
-/** A stalled writer must block before this many bytes (kernel buffers included). */
-const STALL_BOUND = 64 * 1024 * 1024;
 const CONNECTIONS = 64;
-
-function report(line: string): void {
-  if (env("MSG_TS_TRANSPORT_STATS") === undefined) return;
-  // deno-lint-ignore no-console
-  console.log(line);
-}
-
-function isCode(code: string): (error: unknown) => boolean {
-  return (error) => error instanceof ConnectionError && error.code === code;
-}
-
-async function acceptOne(listener: Listener): Promise<Connection> {
-  const next = await listener[Symbol.asyncIterator]().next();
-  assert.equal(next.done, false, "listener ended before a connection came");
-  return next.value;
-}
-
-interface Link {
-  listener: Listener;
-  client: Connection;
-  server: Connection;
-}
-
-async function link(setup: ConformanceSetup): Promise<Link> {
-  const { transport } = setup;
-  const listener = await transport.listen(parseEndpoint(setup.endpoint()));
-  const accepted = acceptOne(listener);
-  const client = await transport.connect(parseEndpoint(listener.endpoint));
-  return { listener, client, server: await accepted };
-}
-
-async function unlink(parts: Partial<Link>): Promise<void> {
-  await Promise.all([parts.client?.close(), parts.server?.close()]);
-  await parts.listener?.close();
-}
-
-/** Writes until `writer.ready` stays pending; resolves to the bytes accepted. */
-async function fillUntilBlocked(
-  writer: WritableStreamDefaultWriter<Uint8Array>,
-): Promise<number> {
-  const chunk = new Uint8Array(64 * 1024);
-  let accepted = 0;
-  for (;;) {
-    try {
-      await within(writer.ready, 300, "writer.ready");
-    } catch {
-      return accepted;
-    }
-    assert.ok(accepted < STALL_BOUND, `accepted ${accepted} bytes unread`);
-    void writer.write(chunk).catch(() => {});
-    accepted += chunk.byteLength;
-  }
-}
-
-/** The closing side: its readable ends and its writes fail. */
-async function expectClosed(connection: Connection): Promise<void> {
-  await drain(connection.readable);
-  await assert.rejects(
-    connection.writable.getWriter().write(new Uint8Array(1)),
-    (error) => error instanceof ConnectionError,
-  );
-  await connection.closed;
-}
-
-/**
- * The other side: its readable ends; its writes fail at once (inproc), at the
- * first write the OS refuses (TCP), or never (Deno TLS drops them); once it
- * ends its own direction, it is closed.
- */
-async function expectPeerClosed(connection: Connection): Promise<void> {
-  await drain(connection.readable);
-  await connection.writable.getWriter().close().catch(() => {});
-  await connection.closed;
-}
-
-function echo(connection: Connection): Promise<void> {
-  return connection.readable.pipeTo(connection.writable).catch(() => {});
-}
 
 interface CaseOptions {
   timeout?: number;
@@ -214,8 +139,14 @@ export function transportConformance(
           0,
         );
         const reply = new Uint8Array([42]);
-        await writeChunks(parts.server.writable, reply, [1], true);
-        await within(readExactly(parts.client.readable, reply), 5_000, "reply");
+        await within(
+          Promise.all([
+            writeChunks(parts.server.writable, reply, [1], true),
+            readExactly(parts.client.readable, reply),
+          ]),
+          5_000,
+          "reply",
+        );
         assert.equal(
           await within(
             drain(parts.client.readable),
