@@ -15,6 +15,9 @@
  * - Output: `# <file>` before each file, then `ok <name> (ms)`,
  *   `FAIL <name>` with the error, or `skip <name>`; the last line is
  *   `N passed, N failed` (and `, N skipped` when some were skipped).
+ * - A test that blocks the event loop (so its timeout cannot fire) is
+ *   reported by a watchdog thread 5 s past its timeout, which then kills
+ *   the process (see `_watchdog.ts`).
  * - The process exits when the tests are done, with code 1 on any failure,
  *   even when a leaked handle would keep it alive; leaked handles are listed
  *   (after each test with `MSG_TS_TRACE_LEAKS=1`).
@@ -27,8 +30,10 @@ import { readdir } from "node:fs/promises";
 import { dirname, extname, join, relative } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { registerDocExamples } from "./_doc_examples.ts";
 import { type RegisteredTest, registeredTests } from "./_helpers/test.ts";
+import type { WatchdogMessage } from "./_watchdog.ts";
 
 interface Tally {
   passed: number;
@@ -63,6 +68,26 @@ class EscapedErrors {
     if (this.#reject !== undefined) this.#reject(error);
     else this.#outside.push(error);
   }
+}
+
+/** Time a blocked event loop gets past a test's timeout before the kill. */
+const WATCHDOG_GRACE_MS = 5_000;
+
+function startWatchdog(): Worker | undefined {
+  const ext = extname(fileURLToPath(import.meta.url));
+  try {
+    const worker = new Worker(new URL(`./_watchdog${ext}`, import.meta.url));
+    worker.unref();
+    return worker;
+  } catch {
+    return undefined; // run without: a blocked loop then hangs until CI's timeout
+  }
+}
+
+const WATCHDOG = startWatchdog();
+
+function watch(message: WatchdogMessage): void {
+  WATCHDOG?.postMessage(message);
 }
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
@@ -111,6 +136,8 @@ async function runOne(
     return;
   }
   const started = performance.now();
+  const deadline = (test.options.timeout ?? 30_000) + WATCHDOG_GRACE_MS;
+  watch({ name: test.name, deadline, ...tally });
   try {
     await Promise.race([Promise.resolve().then(test.fn), escaped.watch()]);
     tally.passed++;
@@ -120,6 +147,7 @@ async function runOne(
     print(`FAIL ${test.name}\n${describe(error)}`);
   } finally {
     escaped.stop();
+    watch({});
   }
 }
 

@@ -12,6 +12,8 @@
 //   interop  every tests/interop/*.mjs, run with Node; each prints the same
 //            final `N passed, N failed` line as the runner
 //
+// Each step has a time limit, cut to what is left of a 12-minute budget
+// (MSG_TS_TEST_BUDGET_MS); a step past it is killed and counts as failed.
 // FC_SEED is drawn when unset and passed to every step, so one seed
 // reproduces the whole run. A step that crashes, times out or prints no
 // summary counts as one failed test, never as zero tests. The last line is
@@ -26,8 +28,16 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const BIN = join(ROOT, "node_modules", ".bin");
-const STEP_TIMEOUT_MS = 8 * 60_000;
-const BUILD_TIMEOUT_MS = 3 * 60_000;
+/** The whole run must end by then (CI stops at 14 minutes, npm ci included). */
+const BUDGET_MS = Number(process.env.MSG_TS_TEST_BUDGET_MS ?? 12 * 60_000);
+const DEADLINE = Date.now() + BUDGET_MS;
+const STEP_TIMEOUT_MS = 6 * 60_000;
+const BUILD_TIMEOUT_MS = 2 * 60_000;
+
+/** A step's time limit: its own, cut to what is left of the budget. */
+function limit(ms) {
+  return Math.max(0, Math.min(ms, DEADLINE - Date.now()));
+}
 
 const DENO_SUMMARY =
   /^(ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored)?/m;
@@ -133,7 +143,7 @@ function parseRunner(output) {
 
 /** Why a finished step must count as failed even if its summary says not. */
 function crashReason(result, total) {
-  if (result.timedOut) return "timed out";
+  if (result.timedOut) return "timed out (or no time left in the budget)";
   if (total === undefined) return `no summary line (exit code ${result.code})`;
   if (result.code !== 0 && total.failed === 0) {
     return `exit code ${result.code} with no failed test`;
@@ -146,15 +156,23 @@ function crashReason(result, total) {
 async function step(runtime, { prepare = [], command, args, parse, env }) {
   for (const [prepCommand, prepArgs] of prepare) {
     const result = await run(prepCommand, prepArgs, {
-      timeoutMs: BUILD_TIMEOUT_MS,
+      timeoutMs: limit(BUILD_TIMEOUT_MS),
       env,
     });
     if (result.code !== 0) {
-      const crash = `${[prepCommand, ...prepArgs].join(" ")} failed`;
+      const how = result.timedOut
+        ? "timed out"
+        : `exit code ${result.code}${
+          result.signal ? `, ${result.signal}` : ""
+        }`;
+      const crash = `${[prepCommand, ...prepArgs].join(" ")} failed (${how})`;
       return { runtime, suites: new Map(), total: emptyCounts(), crash };
     }
   }
-  const result = await run(command, args, { timeoutMs: STEP_TIMEOUT_MS, env });
+  const result = await run(command, args, {
+    timeoutMs: limit(STEP_TIMEOUT_MS),
+    env,
+  });
   const { suites, total } = parse(result.output);
   const crash = crashReason(result, total);
   return { runtime, suites, total: total ?? emptyCounts(), crash };
