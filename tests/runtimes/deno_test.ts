@@ -111,7 +111,7 @@ async function exchange(client: Connection, server: Connection, text: string) {
   assert.equal(new TextDecoder().decode(value), text);
 }
 
-function denoTests(): void {
+function conformanceTests(): void {
   const local = (scheme: string) => () => `${scheme}://127.0.0.1:0`;
   transportConformance(
     "Deno tcp",
@@ -135,15 +135,13 @@ function denoTests(): void {
       },
     },
   );
+}
 
-  // -- transports() --
-
+function ipcTests(): void {
   test("transports() gives one transport per scheme, tls with the options given", () => {
     const schemes = transports({ tls: serverTls() }).map((t) => t.scheme);
     assert.deepEqual(schemes, ["tcp", "ipc", "tls", "inproc"]);
   });
-
-  // -- ipc() --
 
   test("ipc() listen replaces a stale socket file", async () => {
     const dir = await tempDir();
@@ -183,7 +181,9 @@ function denoTests(): void {
       await rm(dir, { recursive: true, force: true });
     }
   });
+}
 
+function socketFileTests(): void {
   test("ipc() listen on a path that is not a socket is addr-in-use and keeps the file", async () => {
     const dir = await tempDir();
     try {
@@ -211,9 +211,9 @@ function denoTests(): void {
       await rm(dir, { recursive: true, force: true });
     }
   });
+}
 
-  // -- tls() --
-
+function tlsTests(): void {
   test("tls() connect with a CA that did not sign the server fails with tls", async () => {
     const listener = await tls(serverTls()).listen(
       parseEndpoint("tls://127.0.0.1:0"),
@@ -251,7 +251,9 @@ function denoTests(): void {
       await server.close();
     }
   });
+}
 
+function clientCertTests(): void {
   test("tls() with requestClientCert refuses a client without a certificate", async () => {
     const listener = await tls(serverTls({ requestClientCert: true }))
       .listen(parseEndpoint("tls://127.0.0.1:0"));
@@ -293,4 +295,10 @@ function denoTests(): void {
   });
 }
 
-if (runtimeName() === "deno") denoTests();
+if (runtimeName() === "deno") {
+  conformanceTests();
+  ipcTests();
+  socketFileTests();
+  tlsTests();
+  clientCertTests();
+}

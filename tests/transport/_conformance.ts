@@ -9,30 +9,20 @@
  * @module
  */
 
-import assert from "node:assert/strict";
-import { parseEndpoint } from "../../src/transport/endpoint.ts";
-import type { Connection, Transport } from "../../src/transport/transport.ts";
-import { SEED } from "../_helpers/fc.ts";
-import { test, within } from "../_helpers/test.ts";
+import type { Transport } from "../../src/transport/transport.ts";
+import { test } from "../_helpers/test.ts";
 import {
-  chunkSizes,
-  drain,
-  random,
-  randomBytes,
-  readExactly,
-  writeChunks,
-} from "./_bytes.ts";
-import {
-  echo,
-  expectClosed,
-  expectPeerClosed,
-  fillUntilBlocked,
-  isCode,
-  link,
-  report,
-  STALL_BOUND,
-  unlink,
-} from "./_links.ts";
+  aborted,
+  closeFrom,
+  concurrentConnections,
+  CONNECTIONS,
+  echoTenMegabytes,
+  halfClose,
+  linked,
+  listenerClose,
+  refused,
+  stalledReader,
+} from "./_cases.ts";
 
 /** What a transport under test provides. */
 export interface ConformanceSetup {
@@ -44,23 +34,69 @@ export interface ConformanceSetup {
   teardown?: () => Promise<void>;
 }
 
+/** Cases a transport may be known to fail. */
+export type KnownIssue = "stalled-reader" | "half-close";
+
 /**
  * Tests a transport is known to fail, each with the reason; they are
  * registered as ignored so the gap stays visible.
  */
 export interface ConformanceOptions {
-  /** Reasons, by test. */
-  knownIssues?: Partial<Record<"stalled-reader" | "half-close", string>>;
+  /** Reasons, by case. */
+  knownIssues?: Partial<Record<KnownIssue, string>>;
 }
 
-const ECHO_BYTES = 10 * 1024 * 1024;
-const HALF_CLOSE_BYTES = 2 * 1024 * 1024;
-const CONNECTIONS = 64;
-
-interface CaseOptions {
+interface Case {
+  name: string;
+  run: (setup: ConformanceSetup, label: string) => Promise<void>;
   timeout?: number;
-  issue?: string | undefined;
+  issue?: KnownIssue;
 }
+
+const CASES: Case[] = [
+  {
+    name: "echoes 10 MB in random chunk sizes intact and in order",
+    run: linked(echoTenMegabytes),
+    timeout: 90_000,
+  },
+  {
+    name:
+      "writer.close() ends the peer's readable after the last byte, and only that direction",
+    run: linked(halfClose),
+    issue: "half-close",
+  },
+  {
+    name:
+      "makes writer.ready wait, with bounded memory, while the reader stalls",
+    run: linked(stalledReader),
+    timeout: 60_000,
+    issue: "stalled-reader",
+  },
+  {
+    name: "close() from the client ends both streams on both ends",
+    run: linked(closeFrom("client")),
+  },
+  {
+    name: "close() from the server ends both streams on both ends",
+    run: linked(closeFrom("server")),
+  },
+  {
+    name: "listener close() refuses new connections and keeps accepted ones",
+    run: linked(listenerClose),
+  },
+  {
+    name: `serves ${CONNECTIONS} concurrent connections`,
+    run: concurrentConnections,
+  },
+  {
+    name: "connect to an endpoint nobody listens on is refused",
+    run: refused,
+  },
+  {
+    name: "connect rejects with the signal's reason when aborted",
+    run: aborted,
+  },
+];
 
 /**
  * Declares the conformance tests for one transport.
@@ -74,219 +110,18 @@ export function transportConformance(
   setup: () => Promise<ConformanceSetup>,
   options: ConformanceOptions = {},
 ): void {
-  const issues = options.knownIssues ?? {};
-  function conformance(
-    name: string,
-    fn: (setup: ConformanceSetup) => Promise<void>,
-    { timeout = 30_000, issue }: CaseOptions = {},
-  ): void {
-    const suffix = issue === undefined ? "" : ` (known issue: ${issue})`;
+  for (const { name, run, timeout = 30_000, issue } of CASES) {
+    const reason = issue === undefined
+      ? undefined
+      : options.knownIssues?.[issue];
+    const suffix = reason === undefined ? "" : ` (known issue: ${reason})`;
     test(`${label} transport ${name}${suffix}`, async () => {
       const made = await setup();
       try {
-        await fn(made);
+        await run(made, label);
       } finally {
         await made.teardown?.();
       }
-    }, { timeout, ignore: issue !== undefined });
+    }, { timeout, ignore: reason !== undefined });
   }
-
-  conformance(
-    "echoes 10 MB in random chunk sizes intact and in order",
-    async (s) => {
-      const parts = await link(s);
-      try {
-        const next = random(SEED);
-        const data = randomBytes(ECHO_BYTES, next);
-        const sizes = chunkSizes(ECHO_BYTES, next);
-        const started = performance.now();
-        const echoed = echo(parts.server);
-        await Promise.all([
-          writeChunks(parts.client.writable, data, sizes, false),
-          readExactly(parts.client.readable, data),
-        ]);
-        const seconds = (performance.now() - started) / 1000;
-        report(
-          `${label}: echo of 10 MB in ${sizes.length} chunks, ${
-            (10 / seconds).toFixed(0)
-          } MB/s`,
-        );
-        await parts.client.close();
-        await within(echoed, 10_000, "the echo ends after close()");
-      } finally {
-        await unlink(parts);
-      }
-    },
-    { timeout: 90_000 },
-  );
-
-  conformance(
-    "writer.close() ends the peer's readable after the last byte, and only that direction",
-    async (s) => {
-      const parts = await link(s);
-      try {
-        const data = randomBytes(HALF_CLOSE_BYTES, random(SEED));
-        const received = readExactly(parts.server.readable, data);
-        await writeChunks(
-          parts.client.writable,
-          data,
-          [HALF_CLOSE_BYTES],
-          true,
-        );
-        await within(received, 10_000, "every byte before end of stream");
-        assert.equal(
-          await within(drain(parts.server.readable), 10_000, "end of stream"),
-          0,
-        );
-        const reply = new Uint8Array([42]);
-        await within(
-          Promise.all([
-            writeChunks(parts.server.writable, reply, [1], true),
-            readExactly(parts.client.readable, reply),
-          ]),
-          5_000,
-          "reply",
-        );
-        assert.equal(
-          await within(
-            drain(parts.client.readable),
-            5_000,
-            "reply's end of stream",
-          ),
-          0,
-        );
-        await within(
-          Promise.all([parts.client.closed, parts.server.closed]),
-          5_000,
-          "closed",
-        );
-      } finally {
-        await unlink(parts);
-      }
-    },
-    { issue: issues["half-close"] },
-  );
-
-  conformance(
-    "makes writer.ready wait, with bounded memory, while the reader stalls",
-    async (s) => {
-      const parts = await link(s);
-      try {
-        const writer = parts.client.writable.getWriter();
-        const accepted = await fillUntilBlocked(writer);
-        report(
-          `${label}: stalled reader, writer blocked after ${accepted} bytes`,
-        );
-        assert.ok(accepted <= STALL_BOUND, `accepted ${accepted} bytes`);
-        const reader = parts.server.readable.getReader();
-        let read = 0;
-        while (read < accepted) read += (await reader.read()).value!.byteLength;
-        await within(writer.ready, 10_000, "writer.ready once the reader read");
-        reader.releaseLock();
-        writer.releaseLock();
-      } finally {
-        await unlink(parts);
-      }
-    },
-    { timeout: 60_000, issue: issues["stalled-reader"] },
-  );
-
-  for (const side of ["client", "server"] as const) {
-    conformance(
-      `close() from the ${side} ends both streams on both ends`,
-      async (s) => {
-        const parts = await link(s);
-        try {
-          const closer = side === "client" ? parts.client : parts.server;
-          const other = side === "client" ? parts.server : parts.client;
-          await within(closer.close(), 5_000, "close()");
-          await within(expectClosed(closer), 5_000, "closer's streams end");
-          await within(expectPeerClosed(other), 10_000, "peer's streams end");
-        } finally {
-          await unlink(parts);
-        }
-      },
-    );
-  }
-
-  conformance(
-    "listener close() refuses new connections and keeps accepted ones",
-    async (s) => {
-      const parts = await link(s);
-      try {
-        await parts.listener.close();
-        await assert.rejects(
-          s.transport.connect(parseEndpoint(parts.listener.endpoint)),
-          isCode("refused"),
-        );
-        void echo(parts.server);
-        const data = new Uint8Array([1, 2, 3, 4]);
-        await Promise.all([
-          writeChunks(parts.client.writable, data, [2, 2], false),
-          readExactly(parts.client.readable, data),
-        ]);
-      } finally {
-        await unlink(parts);
-      }
-    },
-  );
-  conformance(`serves ${CONNECTIONS} concurrent connections`, async (s) => {
-    const listener = await s.transport.listen(parseEndpoint(s.endpoint()));
-    const servers: Connection[] = [];
-    const serving = (async () => {
-      for await (const connection of listener) {
-        servers.push(connection);
-        void echo(connection);
-        if (servers.length === CONNECTIONS) return;
-      }
-    })();
-    const clients: Connection[] = [];
-    try {
-      await Promise.all(Array.from({ length: CONNECTIONS }, async (_, i) => {
-        const client = await s.transport.connect(
-          parseEndpoint(listener.endpoint),
-        );
-        clients.push(client);
-        const data = new TextEncoder().encode(`connection ${i} `.repeat(100));
-        await Promise.all([
-          writeChunks(client.writable, data, [data.byteLength], false),
-          readExactly(client.readable, data),
-        ]);
-      }));
-      await within(serving, 10_000, "every connection accepted");
-    } finally {
-      await Promise.all([...clients, ...servers].map((c) => c.close()));
-      await listener.close();
-    }
-  });
-
-  conformance(
-    "connect to an endpoint nobody listens on is refused",
-    async (s) => {
-      const listener = await s.transport.listen(parseEndpoint(s.endpoint()));
-      await listener.close();
-      await assert.rejects(
-        s.transport.connect(parseEndpoint(listener.endpoint)),
-        isCode("refused"),
-      );
-    },
-  );
-
-  conformance(
-    "connect rejects with the signal's reason when aborted",
-    async (s) => {
-      const listener = await s.transport.listen(parseEndpoint(s.endpoint()));
-      try {
-        const reason = new Error("stop");
-        await assert.rejects(
-          s.transport.connect(parseEndpoint(listener.endpoint), {
-            signal: AbortSignal.abort(reason),
-          }),
-          (error) => error === reason,
-        );
-      } finally {
-        await listener.close();
-      }
-    },
-  );
 }
