@@ -9,8 +9,12 @@
 import { lstat, unlink } from "node:fs/promises";
 import { abortable } from "../src/transport/abortable.ts";
 import type { SocketFileSystem } from "../src/transport/clear_stale_socket.ts";
-import { toConnectionError } from "../src/transport/connection_failure.ts";
+import {
+  connectFailure,
+  toConnectionError,
+} from "../src/transport/connection_failure.ts";
 import type { Endpoint } from "../src/transport/endpoint.ts";
+import { hostUrl } from "../src/transport/host_url.ts";
 import { QueueListener } from "../src/transport/queue_listener.ts";
 import type {
   Connection,
@@ -112,7 +116,7 @@ export async function dial(
     return socketState.connection();
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    throw socketState.connectError(error);
+    throw connectFailure(error, endpoint, tls === undefined ? "other" : "tls");
   }
 }
 
@@ -165,10 +169,6 @@ export function serve(
     onClose: () => server.stop(false),
   });
   return bound.listener;
-}
-
-function hostUrl(scheme: string, host: string, port = 0): string {
-  return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /**

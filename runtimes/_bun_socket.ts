@@ -12,6 +12,7 @@ import {
   toConnectionError,
 } from "../src/transport/connection_failure.ts";
 import { PushChannel } from "../src/transport/push_channel.ts";
+import { hostUrl } from "../src/transport/host_url.ts";
 import { streamConnection } from "../src/transport/stream_connection.ts";
 import type { Connection } from "../src/transport/transport.ts";
 
@@ -51,10 +52,6 @@ export interface SocketStateOptions {
   tls?: boolean;
   /** A handshake that did not verify the peer's certificate fails. @default false */
   verifyPeer?: boolean;
-}
-
-function hostUrl(scheme: string, host = "", port = 0): string {
-  return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /**
@@ -189,29 +186,5 @@ export class SocketState {
         ? this.#url
         : hostUrl(this.#scheme, socket.remoteAddress, socket.remotePort),
     });
-  }
-
-  /**
-   * Names why connecting failed. No socket file at an `ipc` path means
-   * nobody listens there: "refused", as with TCP.
-   *
-   * @param error What `Bun.connect` or the handshake failed with.
-   * @returns The error to reject `connect` with.
-   */
-  connectError(error: unknown): ConnectionError {
-    const action = `Cannot connect to ${this.#url}`;
-    const failure = toConnectionError(
-      error,
-      action,
-      this.#tls ? "tls" : "other",
-    );
-    if (failure.code !== "not-found") return failure;
-    return new ConnectionError(
-      `${action}: connection refused, no socket file`,
-      {
-        code: "refused",
-        cause: error,
-      },
-    );
   }
 }

@@ -9,11 +9,14 @@
 
 import { lstat, unlink } from "node:fs/promises";
 import * as net from "node:net";
-import { ConnectionError } from "../src/errors.ts";
 import { abortable } from "../src/transport/abortable.ts";
 import type { SocketFileSystem } from "../src/transport/clear_stale_socket.ts";
-import { toConnectionError } from "../src/transport/connection_failure.ts";
+import {
+  connectFailure,
+  toConnectionError,
+} from "../src/transport/connection_failure.ts";
 import type { Endpoint } from "../src/transport/endpoint.ts";
+import { hostUrl } from "../src/transport/host_url.ts";
 import { PushChannel } from "../src/transport/push_channel.ts";
 import { QueueListener } from "../src/transport/queue_listener.ts";
 import { streamConnection } from "../src/transport/stream_connection.ts";
@@ -22,10 +25,6 @@ import type {
   ConnectOptions,
   Listener,
 } from "../src/transport/transport.ts";
-
-function hostUrl(scheme: string, host = "", port = 0): string {
-  return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
-}
 
 function wrap(socket: net.Socket, scheme: string, url: string): Connection {
   socket.setNoDelay(true);
@@ -89,22 +88,14 @@ export async function dial(
   } catch (error) {
     socket.destroy();
     if (options.signal?.aborted) throw options.signal.reason;
-    throw connectError(endpoint, error);
+    throw connectFailure(
+      error,
+      endpoint,
+      endpoint.scheme === "tls" ? "tls" : "other",
+    );
   }
   socket.off("error", onError);
   return wrap(socket, endpoint.scheme, endpoint.url);
-}
-
-function connectError(endpoint: Endpoint, error: unknown): ConnectionError {
-  const action = `Cannot connect to ${endpoint.url}`;
-  const fallback = endpoint.scheme === "tls" ? "tls" : "other";
-  const failure = toConnectionError(error, action, fallback);
-  // No socket file at the path: nobody listens there, as with TCP.
-  if (failure.code !== "not-found") return failure;
-  return new ConnectionError(`${action}: connection refused, no socket file`, {
-    code: "refused",
-    cause: error,
-  });
 }
 
 async function bind(

@@ -29,12 +29,13 @@
 
 import { clearStaleSocket } from "../src/transport/clear_stale_socket.ts";
 import type { Endpoint } from "../src/transport/endpoint.ts";
+import { inproc } from "../src/transport/inproc_transport.ts";
 import {
-  inproc,
-  type InprocOptions,
-} from "../src/transport/inproc_transport.ts";
-import type { TlsOptions } from "../src/transport/tls_options.ts";
+  checkListenTls,
+  type TlsOptions,
+} from "../src/transport/tls_options.ts";
 import type { Transport } from "../src/transport/transport.ts";
+import type { TransportsOptions } from "../src/transport/transports_options.ts";
 import {
   type BunServerTls,
   checkScheme,
@@ -170,32 +171,15 @@ function serverTls(
   endpoint: Endpoint,
   options: TlsOptions,
 ): BunServerTls {
-  if (options.cert === undefined || options.key === undefined) {
-    throw new TypeError(
-      `Cannot listen on ${endpoint.url}: tls() needs cert and key to listen`,
-    );
-  }
+  const { cert, key, ca } = checkListenTls(endpoint, options);
   const verify = options.requestClientCert === true;
-  if (verify && options.ca === undefined) {
-    throw new TypeError(
-      `Cannot listen on ${endpoint.url}: requestClientCert needs ca to verify clients`,
-    );
-  }
   return {
-    cert: options.cert,
-    key: options.key,
+    cert,
+    key,
     requestCert: verify,
     rejectUnauthorized: verify,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(ca === undefined ? {} : { ca }),
   };
-}
-
-/** Options of {@linkcode transports}. */
-export interface TransportsOptions {
-  /** Settings of the `tls` transport. @default {} (connect with default roots; no listening) */
-  tls?: TlsOptions;
-  /** Settings of the `inproc` transport. @default {} (shared namespace) */
-  inproc?: InprocOptions;
 }
 
 /**

@@ -31,12 +31,13 @@ import * as net from "node:net";
 import * as nodeTls from "node:tls";
 import { clearStaleSocket } from "../src/transport/clear_stale_socket.ts";
 import type { Endpoint } from "../src/transport/endpoint.ts";
+import { inproc } from "../src/transport/inproc_transport.ts";
 import {
-  inproc,
-  type InprocOptions,
-} from "../src/transport/inproc_transport.ts";
-import type { TlsOptions } from "../src/transport/tls_options.ts";
+  checkListenTls,
+  type TlsOptions,
+} from "../src/transport/tls_options.ts";
 import type { Transport } from "../src/transport/transport.ts";
+import type { TransportsOptions } from "../src/transport/transports_options.ts";
 import { checkScheme, dial, serve, SOCKET_FILES } from "./_node_socket.ts";
 
 /**
@@ -191,32 +192,15 @@ function serverOptions(
   endpoint: Endpoint,
   options: TlsOptions,
 ): nodeTls.TlsOptions {
-  if (options.cert === undefined || options.key === undefined) {
-    throw new TypeError(
-      `Cannot listen on ${endpoint.url}: tls() needs cert and key to listen`,
-    );
-  }
+  const { cert, key, ca } = checkListenTls(endpoint, options);
   const verify = options.requestClientCert === true;
-  if (verify && options.ca === undefined) {
-    throw new TypeError(
-      `Cannot listen on ${endpoint.url}: requestClientCert needs ca to verify clients`,
-    );
-  }
   return {
-    cert: options.cert,
-    key: options.key,
+    cert,
+    key,
     requestCert: verify,
     rejectUnauthorized: verify,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(ca === undefined ? {} : { ca }),
   };
-}
-
-/** Options of {@linkcode transports}. */
-export interface TransportsOptions {
-  /** Settings of the `tls` transport. @default {} (connect with default roots; no listening) */
-  tls?: TlsOptions;
-  /** Settings of the `inproc` transport. @default {} (shared namespace) */
-  inproc?: InprocOptions;
 }
 
 /**
