@@ -1,0 +1,183 @@
+/**
+ * Requests in flight of a `ReqSocket`: ids per connection, the bound on
+ * pending requests (with a queue of callers waiting for room), and settling
+ * each request exactly once.
+ *
+ * @module
+ */
+
+import type { Peer } from "../peer/peer.ts";
+
+/** One request, from the call to its settlement. */
+export interface Pending {
+  /** Encoded payload. */
+  readonly bytes: Uint8Array;
+  /** The caller's payload, returned in errors. */
+  readonly value: unknown;
+  /** Send again elsewhere when its connection dies. */
+  readonly retry: boolean;
+  /** Settles with the reply bytes or the error. */
+  readonly promise: Promise<Uint8Array>;
+  /** Id on its current connection. */
+  id: number;
+  /** Its current connection. */
+  peer: Peer | undefined;
+  /** `performance.now()` when it was last sent. */
+  sentAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  cleanup: (() => void) | undefined;
+  settled: boolean;
+  admitted: boolean;
+  resolve(bytes: Uint8Array): void;
+  reject(error: unknown): void;
+  admit: (() => void) | undefined;
+}
+
+interface PeerRequests {
+  next: number;
+  byId: Map<number, Pending>;
+}
+
+/** The table of pending requests. */
+export class RequestTable {
+  /** Most requests admitted at once. */
+  readonly capacity: number;
+  #admitted = 0;
+  readonly #room: Pending[] = [];
+  readonly #byPeer = new Map<Peer, PeerRequests>();
+  readonly #live = new Set<Pending>();
+
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(
+        `Cannot bound pending requests: maxPending must be a positive integer, got ${capacity}`,
+      );
+    }
+    this.capacity = capacity;
+  }
+
+  /** True when a new request would have to wait for room. */
+  get full(): boolean {
+    return this.#admitted >= this.capacity;
+  }
+
+  /** Requests admitted plus those waiting for room. */
+  get size(): number {
+    return this.#admitted + this.#room.length;
+  }
+
+  /** Makes a pending request (not yet admitted). */
+  create(bytes: Uint8Array, value: unknown, retry: boolean): Pending {
+    let resolve!: (bytes: Uint8Array) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<Uint8Array>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const pending: Pending = {
+      bytes,
+      value,
+      retry,
+      promise,
+      resolve,
+      reject,
+      id: 0,
+      peer: undefined,
+      sentAt: 0,
+      timer: undefined,
+      cleanup: undefined,
+      settled: false,
+      admitted: false,
+      admit: undefined,
+    };
+    this.#live.add(pending);
+    return pending;
+  }
+
+  /** Resolves once `pending` holds one of the `capacity` places, or is settled. */
+  admit(pending: Pending): Promise<void> {
+    if (this.#admitted < this.capacity) {
+      this.#admitted++;
+      pending.admitted = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      pending.admit = resolve;
+      this.#room.push(pending);
+    });
+  }
+
+  /** Gives `pending` the next id on `peer`. */
+  assign(pending: Pending, peer: Peer): void {
+    let requests = this.#byPeer.get(peer);
+    if (requests === undefined) {
+      requests = { next: 0, byId: new Map() };
+      this.#byPeer.set(peer, requests);
+    }
+    let id = requests.next;
+    while (requests.byId.has(id)) id = (id + 1) >>> 0;
+    requests.next = (id + 1) >>> 0;
+    pending.id = id;
+    pending.peer = peer;
+    pending.sentAt = performance.now();
+    requests.byId.set(id, pending);
+  }
+
+  /** Removes and returns the request `id` on `peer`, if still pending. */
+  take(peer: Peer, id: number): Pending | undefined {
+    const byId = this.#byPeer.get(peer)?.byId;
+    const pending = byId?.get(id);
+    if (pending !== undefined) {
+      byId!.delete(id);
+      pending.peer = undefined;
+    }
+    return pending;
+  }
+
+  /** Removes and returns every request pending on `peer` (its connection died). */
+  orphans(peer: Peer): Pending[] {
+    const requests = this.#byPeer.get(peer);
+    this.#byPeer.delete(peer);
+    if (requests === undefined) return [];
+    const list = [...requests.byId.values()];
+    for (const pending of list) pending.peer = undefined;
+    return list;
+  }
+
+  /** Settles a request once: with `bytes`, or rejects with `error`. Frees its place. */
+  settle(pending: Pending, error: unknown, bytes?: Uint8Array): void {
+    if (pending.settled) return;
+    pending.settled = true;
+    this.#live.delete(pending);
+    clearTimeout(pending.timer);
+    pending.cleanup?.();
+    if (pending.peer !== undefined) {
+      this.#byPeer.get(pending.peer)?.byId.delete(pending.id);
+    }
+    if (pending.admitted) {
+      this.#admitted--;
+      this.#admitNext();
+    } else {
+      const index = this.#room.indexOf(pending);
+      if (index >= 0) this.#room.splice(index, 1);
+      pending.admit?.();
+    }
+    if (bytes !== undefined) pending.resolve(bytes);
+    else pending.reject(error);
+  }
+
+  #admitNext(): void {
+    const next = this.#room.shift();
+    if (next === undefined) return;
+    this.#admitted++;
+    next.admitted = true;
+    next.admit?.();
+  }
+
+  /** Rejects every unsettled request: sent, waiting for a connection, or waiting for room. */
+  failAll(makeError: (pending: Pending) => Error): void {
+    for (const pending of [...this.#live]) {
+      this.settle(pending, makeError(pending));
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Connection events every socket emits, and the typed `EventTarget` they
+ * come from.
+ *
+ * @module
+ */
+
+/** Detail of `connect`, `reconnect` and `disconnect` events. */
+export interface ConnectionEventDetail {
+  /** The endpoint this socket dialled or bound. */
+  endpoint: string;
+  /** The peer's address. */
+  remoteAddress: string;
+  /** Process-unique id of the connection. */
+  peerId: number;
+  /** Why the connection ended (`disconnect` only), when it was not orderly. */
+  cause?: Error;
+}
+
+/** Detail of a `drop` event: a message that was not delivered. */
+export interface DropEventDetail {
+  /**
+   * Why: `"hwm"` (a peer's queue was full), `"filtered"` (no subscription
+   * matched), `"decode"` (the codec could not decode the payload).
+   */
+  reason: "hwm" | "filtered" | "decode";
+  /** Topic of the dropped message, when it had one. */
+  topic?: string;
+  /** Id of the peer it was meant for, when known. */
+  peerId?: number;
+}
+
+/** Detail of an `error` event: something failed that no call is waiting for. */
+export interface ErrorEventDetail {
+  /** The endpoint concerned. */
+  endpoint: string;
+  /** What failed. */
+  error: Error;
+}
+
+/** Every event a socket emits, by name. */
+export interface SocketEventMap {
+  /** A connection was handshaken (the first one to a dialled endpoint, or any accepted one). */
+  connect: ConnectionEventDetail;
+  /** A dialler connected again after losing its connection. */
+  reconnect: ConnectionEventDetail;
+  /** A connection ended. */
+  disconnect: ConnectionEventDetail;
+  /** A message was not delivered and was counted in `stats.drops`. */
+  drop: DropEventDetail;
+  /** A background failure: a dialler gave up, a handshake was refused. */
+  error: ErrorEventDetail;
+}
+
+/**
+ * An `EventTarget` whose `addEventListener` knows the socket events.
+ *
+ * @example Watching connections
+ * ```ts
+ * import { SocketEventTarget } from "@msg-ts/msg";
+ * import assert from "node:assert/strict";
+ *
+ * const target = new SocketEventTarget();
+ * let seen = "";
+ * target.addEventListener("connect", (event) => seen = event.detail.endpoint);
+ * target.dispatchEvent(new CustomEvent("connect", { detail: { endpoint: "inproc://a", remoteAddress: "", peerId: 1 } }));
+ * assert.equal(seen, "inproc://a");
+ * ```
+ */
+export class SocketEventTarget extends EventTarget {
+  #listening = new Map<string, number>();
+
+  /**
+   * Adds a listener for a socket event.
+   *
+   * @param type The event name.
+   * @param listener Receives a `CustomEvent` whose `detail` describes the event.
+   * @param options The usual `addEventListener` options (`once`, `signal`).
+   */
+  override addEventListener<K extends keyof SocketEventMap>(
+    type: K,
+    listener: (event: CustomEvent<SocketEventMap[K]>) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener:
+      | EventListenerOrEventListenerObject
+      | null
+      | ((event: CustomEvent) => void),
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(
+      type,
+      listener as EventListenerOrEventListenerObject | null,
+      options,
+    );
+    if (listener !== null) {
+      this.#listening.set(type, (this.#listening.get(type) ?? 0) + 1);
+    }
+  }
+
+  /**
+   * Removes a listener added with `addEventListener`.
+   *
+   * @param type The event name.
+   * @param listener The listener to remove.
+   * @param options The same `capture` flag it was added with.
+   */
+  override removeEventListener(
+    type: string,
+    listener:
+      | EventListenerOrEventListenerObject
+      | null
+      | ((event: CustomEvent) => void),
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(
+      type,
+      listener as EventListenerOrEventListenerObject | null,
+      options,
+    );
+    const count = this.#listening.get(type) ?? 0;
+    if (listener !== null && count > 0) this.#listening.set(type, count - 1);
+  }
+
+  /** True when a listener for `type` may be attached (hot paths skip building events otherwise). */
+  protected listening(type: keyof SocketEventMap): boolean {
+    return (this.#listening.get(type) ?? 0) > 0;
+  }
+
+  /** Emits `type` with `detail` when anyone listens. */
+  protected emit<K extends keyof SocketEventMap>(
+    type: K,
+    detail: SocketEventMap[K],
+  ): void {
+    if (this.listening(type)) {
+      this.dispatchEvent(new CustomEvent(type, { detail }));
+    }
+  }
+}
