@@ -18,6 +18,7 @@
 export {
   ConnectionError,
   HandshakeError,
+  HighWaterMarkError,
   PeerLostError,
   ProtocolError,
   SocketClosedError,
@@ -84,3 +85,40 @@ export type {
 } from "./src/sim/sim_options.ts";
 
 // -- sockets --
+export { Socket } from "./src/socket/socket.ts";
+export type { ConnectionStats } from "./src/socket/socket.ts";
+export { SocketEventTarget } from "./src/socket/socket_events.ts";
+export type {
+  ConnectionEventDetail,
+  DropEventDetail,
+  ErrorEventDetail,
+  SocketEventMap,
+} from "./src/socket/socket_events.ts";
+export type { SocketOptions } from "./src/socket/socket_options.ts";
+export { ReqSocket } from "./src/socket/req_socket.ts";
+export type {
+  PendingReply,
+  ReqSocketOptions,
+  ReqSocketStats,
+  RequestOptions,
+} from "./src/socket/req_socket.ts";
+export { RepSocket } from "./src/socket/rep_socket.ts";
+export type {
+  RepSocketOptions,
+  RepSocketStats,
+  Request,
+} from "./src/socket/rep_socket.ts";
+export { PubSocket } from "./src/socket/pub_socket.ts";
+export type {
+  Publication,
+  PubSocketOptions,
+  PubSocketStats,
+  SlowSubscriberPolicy,
+  SubscriberStats,
+} from "./src/socket/pub_socket.ts";
+export { SubSocket } from "./src/socket/sub_socket.ts";
+export type {
+  Message,
+  SubSocketOptions,
+  SubSocketStats,
+} from "./src/socket/sub_socket.ts";
