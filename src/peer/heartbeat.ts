@@ -64,6 +64,8 @@ export class Heartbeat {
     if (interval > 0 && now - this.#lastSent >= interval) {
       this.#lastSent = now;
       this.#options.onIdle();
+      // onIdle may have stopped the heartbeat.
+      if (!this.#running) return;
     }
     this.#arm(now);
   };

@@ -149,6 +149,10 @@ export class Peer {
     this.peerProperties = shaken.peerProperties;
     this.#rawWriter = shaken.writer;
     this.closed = new Promise((resolve) => this.#settle = resolve);
+    // A peer that never started reading learns of the end from `conn.closed`.
+    conn.closed.then(() => {
+      if (!this.#started) this.#finish(endedError(this.remoteAddress));
+    }, ignore);
     this.#heartbeat = new Heartbeat({
       interval: this.#settings.heartbeatInterval,
       timeout: this.#settings.heartbeatTimeout,
