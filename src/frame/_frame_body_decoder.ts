@@ -78,8 +78,9 @@ export class FrameBodyDecoder {
   ): Frame {
     const kind = bytes[start]!;
     const flags = bytes[start + 1]!;
-    checkKind(kind, length, at);
     const header = kindHeaderSize(kind);
+    // Unknown kind, or too short for its header.
+    if (header === 0 || length < header) checkKind(kind, length, at);
     const end = start + length;
     // Reserved flag bits, or a timestamp flag outside Publish.
     if (

@@ -158,7 +158,10 @@ export class FrameParser {
     const end = chunk.length;
     while (end - pos >= LENGTH_PREFIX_SIZE) {
       const length = view.getUint32(pos);
-      this.#checkLength(length, base + pos);
+      // Out of bounds: throws.
+      if (length > this.#maxFrameSize || length < BARE_HEADER_SIZE) {
+        this.#checkLength(length, base + pos);
+      }
       // The frame runs past this chunk: buffer it.
       if (end - pos - LENGTH_PREFIX_SIZE < length) break;
       frames.push(

@@ -4,6 +4,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import {
   FLAG_TIMESTAMP,
   type Frame,
@@ -169,4 +170,15 @@ export function concat(parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/**
+ * Asserts two frame lists are equal one frame at a time, so a failure diffs
+ * one frame, not the whole list.
+ */
+export function assertFrames(actual: Frame[], expected: Frame[]): void {
+  for (let i = 0; i < Math.min(actual.length, expected.length); i++) {
+    assert.deepEqual(actual[i], expected[i], `frame ${i} differs`);
+  }
+  assert.equal(actual.length, expected.length, "frame count differs");
 }
