@@ -252,10 +252,17 @@ export function pubSubConformance(setup: SocketSetup): void {
         }
       })();
       await take(sub, 10);
+      // Keep reading: like a TCP FIN, the end of a publisher is seen after
+      // the messages queued before it.
+      const draining = (async () => {
+        for await (const _ of sub) { /* drain */ }
+      })();
       await pub.close();
       await traffic;
-      await within(gone, 5000, "the disconnect");
+      await within(gone, 10_000, "the disconnect");
       assert.equal(sub.stats.peers, 0);
+      await sub.close();
+      await draining;
     },
   );
 }
