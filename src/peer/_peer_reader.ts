@@ -48,6 +48,8 @@ export class PeerReader {
   #end!: () => void;
 
   /**
+   * Makes a reader; nothing is read until `read()`.
+   *
    * @param reader The connection's locked reader.
    * @param rest Bytes read before (after the handshake), parsed first.
    * @param maxFrameSize The parser's bound.

@@ -92,6 +92,9 @@ export class FrameWriter {
   };
 
   /**
+   * Makes a writer over a transport's writer; nothing is written until the
+   * first frame.
+   *
    * @param writer The transport's locked writer.
    * @param options Frame size bound and callbacks.
    */

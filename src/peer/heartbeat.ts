@@ -70,7 +70,11 @@ export class Heartbeat {
     this.#arm(now);
   };
 
-  /** @param options Interval, timeout and callbacks. */
+  /**
+   * Makes a heartbeat; its timer starts with `start()`.
+   *
+   * @param options Interval, timeout and callbacks.
+   */
   constructor(options: HeartbeatOptions) {
     this.#options = options;
   }

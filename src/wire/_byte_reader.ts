@@ -19,7 +19,11 @@ export class ByteReader {
   #start = 0;
   #received = 0;
 
-  /** @param reader The locked reader to pull from. */
+  /**
+   * Wraps a reader.
+   *
+   * @param reader The locked reader to pull from.
+   */
   constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
     this.#reader = reader;
   }
@@ -72,7 +76,11 @@ export class ByteReader {
     return view;
   }
 
-  /** @returns Every buffered byte not yet taken, and forgets them. */
+  /**
+   * Hands over every buffered byte not yet taken, and forgets them.
+   *
+   * @returns A view of those bytes, possibly empty.
+   */
   rest(): Uint8Array {
     const view = this.#buffer.subarray(this.#start);
     this.#buffer = EMPTY;

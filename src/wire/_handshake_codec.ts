@@ -87,7 +87,11 @@ export function decodeProperties(
   return value as Record<string, unknown>;
 }
 
-/** @returns A fresh READY status. */
+/**
+ * Encodes a READY status, fresh each time since readers own what they get.
+ *
+ * @returns The status byte.
+ */
 export function encodeReady(): Uint8Array {
   return Uint8Array.of(STATUS_READY);
 }

@@ -5,8 +5,19 @@ import { FrameEncoderStream } from "../../src/frame/frame_encoder_stream.ts";
 import { ProtocolError } from "../../src/errors.ts";
 import { concat, FRAME_VECTORS, hex } from "./_vectors.ts";
 
+/** Reads a stream to its end (`Array.fromAsync` is missing on Node 20). */
+async function collect<T>(stream: ReadableStream<T>): Promise<T[]> {
+  const out: T[] = [];
+  const reader = stream.getReader();
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) return out;
+    out.push(value);
+  }
+}
+
 function decodeChunks(chunks: Uint8Array[]): Promise<unknown[]> {
-  return Array.fromAsync(
+  return collect(
     ReadableStream.from(chunks).pipeThrough(new FrameDecoderStream()),
   );
 }
@@ -53,14 +64,14 @@ test("FrameDecoderStream errors with ProtocolError when the input ends mid-frame
 test("FrameDecoderStream honours maxFrameSize", async () => {
   const stream = ReadableStream.from([FRAME_VECTORS[0]!.bytes])
     .pipeThrough(new FrameDecoderStream({ maxFrameSize: 10 }));
-  await assert.rejects(Array.fromAsync(stream), /length 11 exceeds maximum 10/);
+  await assert.rejects(collect(stream), /length 11 exceeds maximum 10/);
 });
 
 // -- FrameEncoderStream --
 
 test("FrameEncoderStream emits one chunk per batch and nothing for an empty batch", async () => {
   const frames = FRAME_VECTORS.map((vector) => vector.frame);
-  const chunks = await Array.fromAsync(
+  const chunks = await collect(
     ReadableStream.from([frames.slice(0, 3), [], frames.slice(3)])
       .pipeThrough(new FrameEncoderStream()),
   );
@@ -71,7 +82,7 @@ test("FrameEncoderStream emits one chunk per batch and nothing for an empty batc
 test("FrameEncoderStream errors with RangeError on an invalid frame", async () => {
   const bad = { ...FRAME_VECTORS[0]!.frame, id: -1 };
   await assert.rejects(
-    Array.fromAsync(
+    collect(
       ReadableStream.from([[bad]]).pipeThrough(new FrameEncoderStream()),
     ),
     RangeError,

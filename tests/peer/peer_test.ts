@@ -235,6 +235,30 @@ test("Peer delivers the frames that came with the handshake", async () => {
   await peer.closed;
 });
 
+test("Peer decodes a handshake and frames that arrive one byte at a time", async () => {
+  const [left, right] = connectionPair();
+  const frames = [message(Uint8Array.of(1, 2, 3)), message(new Uint8Array(0))];
+  const rawWriter = right.writable.getWriter();
+  const rawReader = right.readable.getReader();
+  const opening = openPeer(left, {
+    socketType: SocketType.Pair,
+    role: "accept",
+  });
+  const all = [...encodeGreeting(SocketType.Pair, {}), ...encodeReady()];
+  for (const byte of all) await rawWriter.write(Uint8Array.of(byte));
+  const peer = await opening;
+  const inbox = new Inbox(peer);
+  peer.start();
+  for (const byte of bytesOf(frames)) {
+    await rawWriter.write(Uint8Array.of(byte));
+  }
+  assertFrames(await within(inbox.received(2), 5000, "2 frames"), frames);
+  assert.equal(inbox.batches.length, 2);
+  peer.abort();
+  await peer.closed;
+  rawReader.releaseLock();
+});
+
 // -- backpressure --
 
 test("Peer.send() returns false at writeHighWaterMark and drained() waits for the reader", async () => {

@@ -345,6 +345,47 @@ test("handshake() keeps the bytes that follow the peer's status", async () => {
   await a.close();
 });
 
+test("handshake() completes when the peer's bytes come one at a time", async () => {
+  const { a, raw, settled } = againstRaw({ timeout: 60_000 });
+  const greeting = encodeGreeting(SocketType.Req, { token: "t", list: [1, 2] });
+  for (const byte of [...greeting, ...encodeReady()]) {
+    await raw.write(Uint8Array.of(byte));
+  }
+  const result = await settled;
+  assert.equal(result.status, "fulfilled");
+  assert.deepEqual(result.value.peerProperties, { token: "t", list: [1, 2] });
+  assert.equal(result.value.rest.length, 0);
+  await a.close();
+});
+
+test("handshake() refuses a peer whose bytes come one at a time", async () => {
+  const { raw, settled } = againstRaw({ timeout: 60_000 });
+  for (const byte of encodeGreeting(SocketType.Pub, {})) {
+    await raw.write(Uint8Array.of(byte));
+  }
+  await hangUpOnReject(raw);
+  assertFailure(
+    await settled,
+    "socket-type",
+    "Cannot connect pub to rep: incompatible socket types",
+  );
+});
+
+test("handshake() accepts properties of exactly maxPropertiesSize bytes", async () => {
+  const properties = { pad: "x".repeat(100) };
+  const size = encodeGreeting(SocketType.Req, properties).length -
+    REQ_GREETING.length + 1;
+  const fits = shake({ properties }, { maxPropertiesSize: size });
+  const settled = await fits.results;
+  assert.deepEqual(settled.map((r) => r.status), ["fulfilled", "fulfilled"]);
+  await fits.a.close();
+  await fits.b.close();
+  const tooBig = shake({ properties }, { maxPropertiesSize: size - 1 });
+  for (const result of await tooBig.results) {
+    assertFailure(result, "malformed", /exceed/);
+  }
+});
+
 test("handshake() rejects with the signal's reason when aborted", async () => {
   const controller = new AbortController();
   const { raw, settled } = againstRaw({
