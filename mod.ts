@@ -86,7 +86,11 @@ export type {
 
 // -- sockets --
 export { Socket } from "./src/socket/socket.ts";
-export type { ConnectionStats } from "./src/socket/socket.ts";
+export type {
+  ConnectionInfo,
+  ConnectionState,
+  ConnectionStats,
+} from "./src/socket/socket.ts";
 export { SocketEventTarget } from "./src/socket/socket_events.ts";
 export type {
   ConnectionEventDetail,

@@ -5,42 +5,56 @@
  * @module
  */
 
-import { HandshakeError } from "../errors.ts";
+import { ConnectionError, HandshakeError } from "../errors.ts";
 import { Backoff, type BackoffOptions } from "../peer/backoff.ts";
 import type { Peer } from "../peer/peer.ts";
+import { abortable } from "../transport/abortable.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
-import type { Transport } from "../transport/transport.ts";
+import type { Connection, Transport } from "../transport/transport.ts";
 import { sleep } from "./_sleep.ts";
+import type { ConnectionInfo, ConnectionState } from "./socket.ts";
 
 /** Handshake refusals that retrying cannot cure. */
 const PERMANENT = new Set(["socket-type", "version", "auth", "magic"]);
 
+/** How a connection came back after one was lost. */
+export interface Resumed {
+  /** Why the previous connection ended; undefined when it closed in order. */
+  cause: Error | undefined;
+  /** Dials it took, the successful one included. */
+  attempts: number;
+  /** Ms from the loss to the new connection. */
+  downtime: number;
+}
+
 /** What a dialler needs from its socket. */
 export interface DialerHost {
   /** Handshakes a fresh connection. */
-  open(
-    conn: Awaited<ReturnType<Transport["connect"]>>,
-    signal: AbortSignal,
-  ): Promise<Peer>;
-  /** Takes a handshaken peer into the socket. */
-  adopt(peer: Peer, endpoint: string, reconnected: boolean): void;
+  open(conn: Connection, signal: AbortSignal): Promise<Peer>;
+  /** Takes a handshaken peer into the socket; `resumed` after a loss. */
+  adopt(peer: Peer, endpoint: string, resumed: Resumed | undefined): void;
   /** Reports a failure nobody awaits. */
   fail(endpoint: string, error: Error): void;
 }
 
-/** Connection state of a dialler. */
-export type DialerState =
-  | "connecting"
-  | "connected"
-  | "disconnected"
-  | "stopped";
+/** Options of a {@linkcode Dialer}. */
+export interface DialerOptions {
+  /** Reconnection schedule. */
+  reconnect: BackoffOptions;
+  /** Bound on one transport dial, in ms (the handshake has its own). */
+  dialTimeout: number;
+}
 
 /** Keeps one endpoint connected. */
 export class Dialer {
   readonly endpoint: Endpoint;
   /** Resolves on the first handshaken connection; rejects on a permanent refusal or abort. */
   readonly connected: Promise<void>;
-  #state: DialerState = "connecting";
+  #state: ConnectionState | "stopped" = "connecting";
+  #attempts = 0;
+  #reconnects = 0;
+  #lastError: Error | undefined;
+  #peer: Peer | undefined;
   #resolve!: () => void;
   #reject!: (error: unknown) => void;
   #settled = false;
@@ -48,18 +62,20 @@ export class Dialer {
   readonly #transport: Transport;
   readonly #host: DialerHost;
   readonly #backoff: Backoff;
+  readonly #dialTimeout: number;
   #loop: Promise<void> = Promise.resolve();
 
   constructor(
     endpoint: Endpoint,
     transport: Transport,
     host: DialerHost,
-    reconnect: BackoffOptions,
+    options: DialerOptions,
   ) {
     this.endpoint = endpoint;
     this.#transport = transport;
     this.#host = host;
-    this.#backoff = new Backoff(reconnect);
+    this.#backoff = new Backoff(options.reconnect);
+    this.#dialTimeout = options.dialTimeout;
     this.connected = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -67,9 +83,22 @@ export class Dialer {
     this.connected.catch(() => {});
   }
 
-  /** Current state. */
-  get state(): DialerState {
-    return this.#state;
+  /** `"failed"` once it gave up for good (retries exhausted, permanent refusal). */
+  get failed(): boolean {
+    return this.#state === "failed";
+  }
+
+  /** Where the endpoint stands, as a plain snapshot. */
+  info(): ConnectionInfo {
+    const state = this.#state === "stopped" ? "disconnected" : this.#state;
+    return {
+      endpoint: this.endpoint.url,
+      state,
+      attempts: this.#attempts,
+      reconnects: this.#reconnects,
+      ...(this.#peer !== undefined && { peerId: this.#peer.id }),
+      ...(this.#lastError !== undefined && { lastError: this.#lastError }),
+    };
   }
 
   /** Starts dialling. */
@@ -81,7 +110,6 @@ export class Dialer {
   async stop(reason: unknown): Promise<void> {
     this.#abort.abort(reason);
     this.#settle(reason);
-    this.#state = "stopped";
     await this.#loop;
   }
 
@@ -92,42 +120,74 @@ export class Dialer {
     else this.#reject(error);
   }
 
+  #giveUp(error: Error): void {
+    this.#state = "failed";
+    this.#lastError = error;
+    this.#host.fail(this.endpoint.url, error);
+    this.#settle(error);
+  }
+
   async #run(): Promise<void> {
     const signal = this.#abort.signal;
-    let reconnected = false;
+    let lost: { at: number; cause: Error | undefined } | undefined;
     while (!signal.aborted) {
+      this.#state = "connecting";
       const peer = await this.#attempt(signal);
       if (peer === "stop") break;
       if (peer === undefined) {
+        this.#attempts++;
         const delay = this.#backoff.next();
         if (delay === undefined) {
-          const error = new Error(
-            `Cannot connect to ${this.endpoint.url}: retries exhausted`,
+          this.#giveUp(
+            new Error(
+              `Cannot connect to ${this.endpoint.url}: retries exhausted`,
+              { cause: this.#lastError },
+            ),
           );
-          this.#host.fail(this.endpoint.url, error);
-          this.#settle(error);
-          break;
+          return;
         }
+        this.#state = "disconnected";
         await sleep(delay, signal);
         continue;
       }
-      this.#backoff.reset();
-      this.#state = "connected";
-      this.#host.adopt(peer, this.endpoint.url, reconnected);
-      this.#settle();
-      reconnected = true;
-      await peer.closed;
+      this.#connected(peer, lost);
+      const cause = await peer.closed;
+      this.#peer = undefined;
       if (signal.aborted) break;
+      if (cause !== undefined) this.#lastError = cause;
+      lost = { at: performance.now(), cause };
       this.#state = "disconnected";
       await sleep(this.#backoff.next() ?? 0, signal);
     }
-    this.#state = "stopped";
+    if (this.#state !== "failed") this.#state = "stopped";
+  }
+
+  #connected(
+    peer: Peer,
+    lost: { at: number; cause: Error | undefined } | undefined,
+  ): void {
+    this.#backoff.reset();
+    const attempts = this.#attempts + 1;
+    this.#attempts = 0;
+    this.#state = "connected";
+    this.#peer = peer;
+    if (lost !== undefined) this.#reconnects++;
+    this.#host.adopt(
+      peer,
+      this.endpoint.url,
+      lost && {
+        cause: lost.cause,
+        attempts,
+        downtime: performance.now() - lost.at,
+      },
+    );
+    this.#settle();
   }
 
   /** One dial + handshake: a peer, `undefined` to retry, or `"stop"`. */
   async #attempt(signal: AbortSignal): Promise<Peer | undefined | "stop"> {
     try {
-      const conn = await this.#transport.connect(this.endpoint, { signal });
+      const conn = await this.#dial(signal);
       if (signal.aborted) {
         await conn.close();
         return "stop";
@@ -135,12 +195,37 @@ export class Dialer {
       return await this.#host.open(conn, signal);
     } catch (error) {
       if (signal.aborted) return "stop";
+      const failure = error instanceof Error ? error : new Error(String(error));
       if (error instanceof HandshakeError && PERMANENT.has(error.reason)) {
-        this.#host.fail(this.endpoint.url, error);
-        this.#settle(error);
+        this.#giveUp(failure);
         return "stop";
       }
+      this.#lastError = failure;
       return undefined;
+    }
+  }
+
+  /** Dials, giving up after `dialTimeout` (a dial into a black hole can hang for minutes). */
+  async #dial(signal: AbortSignal): Promise<Connection> {
+    const attempt = new AbortController();
+    const onAbort = () => attempt.abort(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() =>
+      attempt.abort(
+        new ConnectionError(
+          `Cannot connect to ${this.endpoint.url}: timed out after ${this.#dialTimeout} ms`,
+          { code: "timeout" },
+        ),
+      ), this.#dialTimeout);
+    try {
+      return await abortable(
+        this.#transport.connect(this.endpoint, { signal: attempt.signal }),
+        attempt.signal,
+        (conn) => void conn.close().catch(() => {}),
+      );
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
     }
   }
 }

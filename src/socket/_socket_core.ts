@@ -7,6 +7,7 @@
  */
 
 import { SocketClosedError } from "../errors.ts";
+import { Backoff } from "../peer/backoff.ts";
 import { openPeer, type Peer } from "../peer/peer.ts";
 import { parseEndpoint } from "../transport/endpoint.ts";
 import type {
@@ -15,7 +16,9 @@ import type {
   Transport,
 } from "../transport/transport.ts";
 import type { SocketType } from "../wire/socket_type.ts";
-import { Dialer } from "./_dialer.ts";
+import { Dialer, type Resumed } from "./_dialer.ts";
+import { sleep } from "./_sleep.ts";
+import type { ConnectionInfo } from "./socket.ts";
 import type { SocketOptions } from "./socket_options.ts";
 import type { SocketEventMap } from "./socket_events.ts";
 
@@ -94,6 +97,11 @@ export class SocketCore {
     return this.#endpoints.get(peer) ?? peer.remoteAddress;
   }
 
+  /** Where each dialled endpoint stands, in order of `connect()`. */
+  connections(): ConnectionInfo[] {
+    return [...this.#dialers.values()].map((dialer) => dialer.info());
+  }
+
   /** Throws `SocketClosedError` unless open. */
   assertOpen(action: string, value?: unknown): void {
     if (this.#state !== "open") {
@@ -150,14 +158,21 @@ export class SocketCore {
     this.assertOpen("connect");
     const parsed = parseEndpoint(endpoint);
     const existing = this.#dialers.get(parsed.url);
-    if (existing !== undefined) return existing.connected;
+    // A dialler that gave up is replaced: connecting again means trying again.
+    if (existing !== undefined && !existing.failed) return existing.connected;
     const transport = await this.#transportFor(parsed.scheme, endpoint);
     this.assertOpen("connect");
+    const current = this.#dialers.get(parsed.url);
+    if (current !== undefined && current !== existing) return current.connected;
     const dialer = new Dialer(parsed, transport, {
       open: (conn, signal) => this.#open(conn, "connect", signal),
-      adopt: (peer, url, reconnected) => this.#adopt(peer, url, reconnected),
+      adopt: (peer, url, resumed) => this.#adopt(peer, url, resumed),
       fail: (url, error) => this.#hooks.emit("error", { endpoint: url, error }),
-    }, this.#options.reconnect ?? {});
+    }, {
+      reconnect: this.#options.reconnect ?? {},
+      dialTimeout: this.#options.handshakeTimeout ?? 5000,
+    });
+    this.#dialers.delete(parsed.url);
     this.#dialers.set(parsed.url, dialer);
     dialer.start();
     const signal = options.signal;
@@ -192,33 +207,54 @@ export class SocketCore {
     await stopped;
   }
 
+  /**
+   * Accepts until the listener is closed. A failed accept (out of file
+   * descriptors, a transport error) is reported as an `error` event and
+   * retried after a short capped backoff: it never stops the listener.
+   */
   async #accept(listener: Listener): Promise<void> {
-    const max = this.#options.maxConnections ?? 1024;
-    try {
-      for await (const conn of listener) {
-        if (
-          this.#state !== "open" ||
-          this.#peers.size + this.#handshaking.size >= max
-        ) {
-          this.counters.refused++;
-          void conn.close().catch(() => {});
-          continue;
-        }
-        void this.#open(conn, "accept", this.#abort.signal)
-          .then((peer) => this.#adopt(peer, listener.endpoint, false))
-          .catch((error: Error) => {
-            this.counters.refused++;
-            this.#hooks.emit("error", { endpoint: listener.endpoint, error });
-          });
-      }
-    } catch (error) {
-      if (this.#state === "open") {
+    const backoff = new Backoff({ initial: 10, max: 1000 });
+    let accepted = listener[Symbol.asyncIterator]();
+    while (this.#listeners.get(listener.endpoint) === listener) {
+      let next: IteratorResult<Connection>;
+      try {
+        next = await accepted.next();
+      } catch (error) {
+        if (this.#listeners.get(listener.endpoint) !== listener) return;
         this.#hooks.emit("error", {
           endpoint: listener.endpoint,
-          error: error as Error,
+          error: error instanceof Error ? error : new Error(String(error)),
         });
+        await sleep(backoff.next() ?? 1000, this.#abort.signal);
+        // An iterator that threw may be finished for good: ask for a new one.
+        accepted = listener[Symbol.asyncIterator]();
+        continue;
       }
+      if (next.done === true) return;
+      backoff.reset();
+      this.#take(next.value, listener.endpoint);
     }
+  }
+
+  /** Handshakes an accepted connection; a failure closes only that one. */
+  #take(conn: Connection, endpoint: string): void {
+    const max = this.#options.maxConnections ?? 1024;
+    if (
+      this.#state !== "open" ||
+      this.#peers.size + this.#handshaking.size >= max
+    ) {
+      this.counters.refused++;
+      void conn.close().catch(() => {});
+      return;
+    }
+    void this.#open(conn, "accept", this.#abort.signal)
+      .then((peer) => this.#adopt(peer, endpoint, undefined))
+      .catch((error: Error) => {
+        this.counters.refused++;
+        if (this.#state === "open") {
+          this.#hooks.emit("error", { endpoint, error });
+        }
+      });
   }
 
   async #open(
@@ -248,7 +284,7 @@ export class SocketCore {
     }
   }
 
-  #adopt(peer: Peer, endpoint: string, reconnected: boolean): void {
+  #adopt(peer: Peer, endpoint: string, resumed: Resumed | undefined): void {
     if (this.#state !== "open") {
       peer.abort();
       return;
@@ -257,14 +293,22 @@ export class SocketCore {
     this.#peers.add(peer);
     this.#hooks.onPeer(peer, endpoint);
     peer.start();
-    if (reconnected) this.counters.reconnects++;
+    if (resumed !== undefined) this.counters.reconnects++;
     else this.counters.connects++;
     const detail = {
       endpoint,
       remoteAddress: peer.remoteAddress,
       peerId: peer.id,
     };
-    this.#hooks.emit(reconnected ? "reconnect" : "connect", detail);
+    if (resumed === undefined) this.#hooks.emit("connect", detail);
+    else {
+      this.#hooks.emit("reconnect", {
+        ...detail,
+        ...(resumed.cause !== undefined && { cause: resumed.cause }),
+        attempts: resumed.attempts,
+        downtime: resumed.downtime,
+      });
+    }
     void peer.closed.then((cause) => {
       this.#peers.delete(peer);
       this.#endpoints.delete(peer);

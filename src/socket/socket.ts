@@ -29,6 +29,38 @@ export interface ConnectionStats {
 }
 
 /**
+ * Where a dialled endpoint stands:
+ * - `"connecting"`: a dial or handshake is under way;
+ * - `"connected"`: a handshaken connection is up;
+ * - `"disconnected"`: no connection; the dialler waits out a backoff delay
+ *   before the next dial;
+ * - `"failed"`: the dialler gave up for good (`reconnect.maxRetries`
+ *   exhausted, or the peer refused the handshake: wrong socket type, auth);
+ *   `lastError` says why, and `connect()` again starts afresh.
+ */
+export type ConnectionState =
+  | "connecting"
+  | "connected"
+  | "disconnected"
+  | "failed";
+
+/** One endpoint passed to `connect()`, as `Socket.connections()` reports it. */
+export interface ConnectionInfo {
+  /** The endpoint, normalised. */
+  endpoint: string;
+  /** Where it stands. */
+  state: ConnectionState;
+  /** Dials that failed since the last connection was made (or since `connect()`); 0 once connected. */
+  attempts: number;
+  /** Times the dialler connected again after losing its connection. */
+  reconnects: number;
+  /** Id of the connection, while connected. */
+  peerId?: number;
+  /** The last failure: why the last dial failed or why the last connection ended. Kept after a reconnect. */
+  lastError?: Error;
+}
+
+/**
  * The base of every socket.
  *
  * - `bind()` and `connect()` may be called for several endpoints, over
@@ -37,6 +69,43 @@ export interface ConnectionStats {
  *   bind), then reconnects by itself for the socket's lifetime.
  * - `close()` is graceful: it stops accepting, flushes what is queued for up
  *   to `linger` ms, closes every connection and listener, and leaves no timer.
+ * - `connections()` tells where each dialled endpoint stands; the events
+ *   `connect`, `disconnect` (with its `cause`) and `reconnect` (with the
+ *   previous connection's `cause`, the `attempts` and the `downtime`) tell
+ *   when that changes.
+ *
+ * ## Durability
+ *
+ * What a connection loss (peer killed, network cut, peer silent past
+ * `heartbeatTimeout`) does to traffic:
+ *
+ * - The dialler reconnects by itself, forever unless `reconnect.maxRetries`
+ *   is set, after delays drawn below a capped, growing ceiling (full jitter;
+ *   by default 100 ms doubling up to 5 s). A peer that vanished without a
+ *   word is found dead within `heartbeatTimeout` (15 s by default).
+ * - Nothing is buffered for a connection that is gone, and nothing is
+ *   replayed after a reconnect except subscriptions: frames still queued
+ *   on the lost connection, and bytes the network had not delivered, are
+ *   lost.
+ * - `SubSocket` sends all its subscriptions again on every new connection,
+ *   however many there are. Messages published while it had no connection,
+ *   or before the publisher had its subscriptions back, never reach it.
+ *   Sequence numbers restart at 1 on each connection, so `stats.gaps` only
+ *   counts what a publisher dropped on a live connection (its `hwm`); the
+ *   loss across a reconnect shows as the `reconnect` event (with its
+ *   `downtime`) and as a new `peerId` on the messages.
+ * - `PubSocket` never queues for a subscriber that left; `stats` counts
+ *   `published` against `delivered` and `dropped`.
+ * - `ReqSocket`: a request in flight on the lost connection fails at once
+ *   with `PeerLostError` (counted in `stats.peerLost`), or, with
+ *   `retry: true` (for idempotent requests), is sent again on the next
+ *   connection (`stats.retried`). A request made while disconnected waits
+ *   for a connection within its own timeout, which runs from the call.
+ * - `RepSocket`: `respond()` to a peer that has gone rejects with
+ *   `PeerLostError` (`stats.peerLost`).
+ * - `close()` waits up to `linger` ms for queued messages to go out; with
+ *   `linger: 0` they are dropped. Operations still pending reject with
+ *   `SocketClosedError` and iteration ends.
  *
  * @example Binding to a free port
  * ```ts
@@ -125,6 +194,34 @@ export abstract class Socket extends SocketEventTarget
    */
   disconnect(endpoint: string): Promise<void> {
     return this.core.disconnect(endpoint);
+  }
+
+  /**
+   * Where each endpoint passed to `connect()` stands, in the order of the
+   * calls: connected or not, failed dials, last error. A snapshot; the
+   * `connect`, `disconnect` and `reconnect` events tell when it changes.
+   *
+   * @returns One entry per dialled endpoint (bound endpoints have none).
+   *
+   * @example One entry per `connect()`
+   * ```ts
+   * import { RepSocket, ReqSocket } from "@msg-ts/msg";
+   * import assert from "node:assert/strict";
+   *
+   * await using rep = new RepSocket();
+   * await rep.bind("inproc://doc-connections");
+   * await using req = new ReqSocket();
+   * await req.connect("inproc://doc-connections");
+   * const [info] = req.connections();
+   * assert.equal(info?.endpoint, "inproc://doc-connections");
+   * assert.equal(info?.state, "connected");
+   * assert.equal(info?.attempts, 0);
+   * await req.disconnect("inproc://doc-connections");
+   * assert.deepEqual(req.connections(), []);
+   * ```
+   */
+  connections(): ConnectionInfo[] {
+    return this.core.connections();
   }
 
   /** Connection counters, as a plain snapshot. */

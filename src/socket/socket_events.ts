@@ -13,8 +13,22 @@ export interface ConnectionEventDetail {
   remoteAddress: string;
   /** Process-unique id of the connection. */
   peerId: number;
-  /** Why the connection ended (`disconnect` only), when it was not orderly. */
+  /**
+   * `disconnect`: why the connection ended, when it was not orderly (a
+   * `ConnectionError` with code `"reset"` for a broken connection,
+   * `"timeout"` for a peer silent past `heartbeatTimeout`, a
+   * `ProtocolError` for bad frames). `reconnect`: why the previous
+   * connection to this endpoint ended. Absent after an orderly close.
+   */
   cause?: Error;
+  /** `reconnect` only: dials it took to connect again, the successful one included. */
+  attempts?: number;
+  /**
+   * `reconnect` only: ms the endpoint had no connection. Messages published
+   * meanwhile were not delivered to this socket, and requests sent on the
+   * lost connection failed or were sent again (see `Socket`, "Durability").
+   */
+  downtime?: number;
 }
 
 /** Detail of a `drop` event: a message that was not delivered. */
@@ -42,7 +56,7 @@ export interface ErrorEventDetail {
 export interface SocketEventMap {
   /** A connection was handshaken (the first one to a dialled endpoint, or any accepted one). */
   connect: ConnectionEventDetail;
-  /** A dialler connected again after losing its connection. */
+  /** A dialler connected again after losing its connection; `cause`, `attempts` and `downtime` say how. */
   reconnect: ConnectionEventDetail;
   /** A connection ended. */
   disconnect: ConnectionEventDetail;

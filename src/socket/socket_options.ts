@@ -30,7 +30,12 @@ export interface SocketOptions {
   authenticate?: (
     peerProperties: Record<string, unknown>,
   ) => boolean | string | Promise<boolean | string>;
-  /** Time a connection has to finish its handshake, in ms. @default 5000 */
+  /**
+   * Time a connection has to finish its handshake, in ms; an accepted
+   * connection that says nothing is closed after it. A dialler also gives
+   * each dial this long before it counts as failed.
+   * @default 5000
+   */
   handshakeTimeout?: number;
   /** Largest frame accepted from a peer, in bytes. @default 16777216 */
   maxFrameSize?: number;
