@@ -22,9 +22,10 @@ export interface Pending {
   id: number;
   /** Its current connection. */
   peer: Peer | undefined;
+  /** Ms it may take, from the call. */
+  readonly timeout: number;
   /** `performance.now()` when it was last sent. */
   sentAt: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
   cleanup: (() => void) | undefined;
   settled: boolean;
   admitted: boolean;
@@ -67,7 +68,12 @@ export class RequestTable {
   }
 
   /** Makes a pending request (not yet admitted). */
-  create(bytes: Uint8Array, value: unknown, retry: boolean): Pending {
+  create(
+    bytes: Uint8Array,
+    value: unknown,
+    retry: boolean,
+    timeout: number,
+  ): Pending {
     let resolve!: (bytes: Uint8Array) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<Uint8Array>((res, rej) => {
@@ -78,13 +84,13 @@ export class RequestTable {
       bytes,
       value,
       retry,
+      timeout,
       promise,
       resolve,
       reject,
       id: 0,
       peer: undefined,
       sentAt: 0,
-      timer: undefined,
       cleanup: undefined,
       settled: false,
       admitted: false,
@@ -94,13 +100,17 @@ export class RequestTable {
     return pending;
   }
 
+  /** Admits `pending` at once when there is room and nobody waits before it. */
+  tryAdmit(pending: Pending): boolean {
+    if (this.#room.length > 0 || this.#admitted >= this.capacity) return false;
+    this.#admitted++;
+    pending.admitted = true;
+    return true;
+  }
+
   /** Resolves once `pending` holds one of the `capacity` places, or is settled. */
-  admit(pending: Pending): Promise<void> {
-    if (this.#admitted < this.capacity) {
-      this.#admitted++;
-      pending.admitted = true;
-      return Promise.resolve();
-    }
+  waitForRoom(pending: Pending): Promise<void> {
+    if (pending.admitted || pending.settled) return Promise.resolve();
     return new Promise((resolve) => {
       pending.admit = resolve;
       this.#room.push(pending);
@@ -149,7 +159,6 @@ export class RequestTable {
     if (pending.settled) return;
     pending.settled = true;
     this.#live.delete(pending);
-    clearTimeout(pending.timer);
     pending.cleanup?.();
     if (pending.peer !== undefined) {
       this.#byPeer.get(pending.peer)?.byId.delete(pending.id);

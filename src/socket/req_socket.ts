@@ -16,6 +16,7 @@ import {
 import { type Frame, FrameKind } from "../frame/frame.ts";
 import type { Peer } from "../peer/peer.ts";
 import { SocketType } from "../wire/socket_type.ts";
+import { Deadlines } from "./_deadlines.ts";
 import { LatencyWindow } from "./_latency_window.ts";
 import { type Pending, RequestTable } from "./_request_table.ts";
 import { type ConnectionStats, Socket } from "./socket.ts";
@@ -118,6 +119,11 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     bytesIn: 0,
   };
   readonly #options: ReqSocketOptions<T>;
+  readonly #identity: boolean;
+  readonly #timeout: number;
+  readonly #deadlines = new Deadlines<Pending>((pending) =>
+    this.#expire(pending)
+  );
 
   /**
    * Makes a request socket.
@@ -128,6 +134,8 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     super(SocketType.Req, options);
     this.#options = options;
     this.#codec = options.codec ?? (bytesCodec as unknown as Codec<T>);
+    this.#identity = this.#codec === (bytesCodec as unknown as Codec<T>);
+    this.#timeout = options.timeout ?? 5000;
     this.#table = new RequestTable(options.maxPending ?? 8192);
   }
 
@@ -152,8 +160,21 @@ export class ReqSocket<T = Uint8Array> extends Socket {
    * @throws {HighWaterMarkError} When `failFast` is set and `maxPending` is reached.
    * @throws {SocketClosedError} When the socket is (or gets) closed.
    */
-  async request(payload: T, options: RequestOptions = {}): Promise<T> {
-    return await (await this.send(payload, options)).reply;
+  request(payload: T, options: RequestOptions = {}): Promise<T> {
+    let pending: Pending;
+    try {
+      pending = this.#start(payload, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (pending.admitted) {
+      this.#dispatch(pending);
+      return this.#decoded(pending);
+    }
+    return this.#table.waitForRoom(pending).then(() => {
+      if (!pending.settled) this.#dispatch(pending);
+      return this.#decoded(pending);
+    });
   }
 
   /**
@@ -170,6 +191,16 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     payload: T,
     options: RequestOptions = {},
   ): Promise<PendingReply<T>> {
+    const pending = this.#start(payload, options);
+    if (!pending.admitted) await this.#table.waitForRoom(pending);
+    if (!pending.settled) this.#dispatch(pending);
+    const reply = this.#decoded(pending);
+    reply.catch(() => {});
+    return { reply };
+  }
+
+  /** Checks, encodes, registers and arms a request; admits it when there is room. */
+  #start(payload: T, options: RequestOptions): Pending {
     this.core.assertOpen("send request", payload);
     options.signal?.throwIfAborted();
     const bytes = this.#codec.encode(payload);
@@ -179,29 +210,11 @@ export class ReqSocket<T = Uint8Array> extends Socket {
         { value: payload },
       );
     }
-    const pending = this.#table.create(
-      bytes,
-      payload,
-      options.retry ?? this.#options.retry ?? false,
-    );
-    this.#arm(pending, options);
-    const reply = pending.promise.then((bytes) => this.#codec.decode(bytes));
-    reply.catch(() => {});
-    await this.#table.admit(pending);
-    if (!pending.settled) this.#dispatch(pending);
-    return { reply };
-  }
-
-  #arm(pending: Pending, options: RequestOptions): void {
-    const timeout = options.timeout ?? this.#options.timeout ?? 5000;
+    const timeout = options.timeout ?? this.#timeout;
+    const retry = options.retry ?? this.#options.retry ?? false;
+    const pending = this.#table.create(bytes, payload, retry, timeout);
     if (Number.isFinite(timeout)) {
-      pending.timer = setTimeout(() => {
-        this.#stats.timeouts++;
-        this.#fail(
-          pending,
-          timeoutError(`Request timed out after ${timeout} ms`),
-        );
-      }, timeout);
+      this.#deadlines.add(pending, timeout, performance.now());
     }
     const signal = options.signal;
     if (signal !== undefined) {
@@ -209,6 +222,23 @@ export class ReqSocket<T = Uint8Array> extends Socket {
       signal.addEventListener("abort", onAbort, { once: true });
       pending.cleanup = () => signal.removeEventListener("abort", onAbort);
     }
+    this.#table.tryAdmit(pending);
+    return pending;
+  }
+
+  #decoded(pending: Pending): Promise<T> {
+    if (this.#identity) {
+      return pending.promise as Promise<unknown> as Promise<T>;
+    }
+    return pending.promise.then((bytes) => this.#codec.decode(bytes));
+  }
+
+  #expire(pending: Pending): void {
+    this.#stats.timeouts++;
+    this.#fail(
+      pending,
+      timeoutError(`Request timed out after ${pending.timeout} ms`),
+    );
   }
 
   #fail(pending: Pending, error: unknown): void {
@@ -290,6 +320,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
   /** @inheritdoc */
   protected onClose(): void {
     this.#waiting.length = 0;
+    this.#deadlines.clear();
     this.#table.failAll((pending) =>
       new SocketClosedError('Cannot complete request: socket is "closing"', {
         value: pending.value,
