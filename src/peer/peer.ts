@@ -13,14 +13,15 @@ import type {
   PeerCloseOptions,
   PeerOptions,
 } from "./peer_options.ts";
-import { brokenError, endedError, silentError } from "./_peer_errors.ts";
+import { endedError } from "./_peer_errors.ts";
 import { handshake, type HandshakeResult } from "../wire/handshake.ts";
 import { waitAtMost } from "../wire/_wait_at_most.ts";
-import { FrameWriter, type QueueLimits } from "./frame_writer.ts";
-import { Heartbeat } from "./heartbeat.ts";
+import type { FrameWriter, QueueLimits } from "./frame_writer.ts";
+import type { Heartbeat } from "./heartbeat.ts";
 import { type PeerSettings, peerSettings } from "./_peer_settings.ts";
 import { controlFrame } from "./_control_frames.ts";
-import { PeerReader, type PeerReaderEvents } from "./_peer_reader.ts";
+import type { PeerReader } from "./_peer_reader.ts";
+import { peerParts } from "./_peer_parts.ts";
 
 export type {
   OpenPeerOptions,
@@ -124,7 +125,6 @@ export class Peer {
   #heartbeat: Heartbeat;
   #state: "open" | "closing" | "closed" = "open";
   #started = false;
-  #pings = 0;
   #settle!: (cause: Error | undefined) => void;
 
   /**
@@ -151,25 +151,17 @@ export class Peer {
     this.closed = new Promise((resolve) => this.#settle = resolve);
     // A peer that never started reading learns of the end from `conn.closed`.
     conn.closed.then(() => {
-      if (!this.#started) this.#finish(endedError(this.remoteAddress));
+      if (!this.#started) this.#lost(endedError(this.remoteAddress));
     }, ignore);
-    this.#heartbeat = new Heartbeat({
-      interval: this.#settings.heartbeatInterval,
-      timeout: this.#settings.heartbeatTimeout,
-      onIdle: () => this.#ping(),
-      onSilent: (ms) => this.#silent(ms),
+    const parts = peerParts(shaken, this.#settings, this.remoteAddress, {
+      isOpen: () => this.#state === "open",
+      deliver: (frames) => this.#deliver(frames),
+      closeSeen: () => this.#finish(undefined),
+      lost: (cause) => this.#lost(cause),
     });
-    this.#writer = new FrameWriter(shaken.writer, {
-      maxFrameSize: this.#settings.maxFrameSize,
-      onError: (cause) => this.#broken("write to", cause),
-      onWrite: () => this.#heartbeat.sent(),
-    });
-    this.#reader = new PeerReader(
-      shaken.reader,
-      shaken.rest,
-      this.#settings.maxFrameSize,
-      this.#readerEvents(),
-    );
+    this.#writer = parts.writer;
+    this.#reader = parts.reader;
+    this.#heartbeat = parts.heartbeat;
   }
 
   /** Bytes encoded but not yet accepted by the transport. */
@@ -292,24 +284,6 @@ export class Peer {
     );
   }
 
-  #readerEvents(): PeerReaderEvents {
-    return {
-      onBytes: () => this.#heartbeat.received(),
-      onFrames: (frames) => this.#deliver(frames),
-      onPings: (ids) => {
-        for (const id of ids) {
-          this.#writer.write(controlFrame(FrameKind.Pong, id));
-        }
-      },
-      onClose: () => this.#finish(undefined),
-      onEnd: () => this.#onEnd(),
-      onError: (error, reading) => {
-        if (reading) this.#broken("read from", error);
-        else this.abort(error as Error);
-      },
-    };
-  }
-
   #deliver(frames: Frame[]): void {
     try {
       this.onFrames(frames, this);
@@ -318,24 +292,8 @@ export class Peer {
     }
   }
 
-  #onEnd(): void {
-    if (this.#state !== "open") return;
-    this.#finish(endedError(this.remoteAddress));
-  }
-
-  #broken(action: "read from" | "write to", cause: unknown): void {
-    // While closing, a broken connection only ends the wait for the peer.
-    if (this.#state !== "open") return;
-    this.#finish(brokenError(action, this.remoteAddress, cause));
-  }
-
-  #ping(): void {
-    if (this.#state !== "open") return;
-    this.#pings = (this.#pings + 1) >>> 0;
-    this.#writer.write(controlFrame(FrameKind.Ping, this.#pings));
-  }
-
-  #silent(ms: number): void {
-    this.#finish(silentError(this.remoteAddress, ms));
+  /** A failure while open closes the peer with it; while closing, it only ends the wait. */
+  #lost(cause: Error): void {
+    if (this.#state === "open") this.#finish(cause);
   }
 }
