@@ -100,12 +100,11 @@ export class FrameBodyDecoder {
     }
     // Message and Close: no id.
     if (header === BARE_HEADER_SIZE) {
-      const payload = bytes.subarray(start + header, end);
-      return frameOf(kind, flags, 0, "", 0, payload);
+      return frameOf(kind, flags, 0, "", 0, viewOf(bytes, start + header, end));
     }
     // Every other kind: a u32 id.
     const id = view.getUint32(start + BARE_HEADER_SIZE);
-    return frameOf(kind, flags, id, "", 0, bytes.subarray(start + header, end));
+    return frameOf(kind, flags, id, "", 0, viewOf(bytes, start + header, end));
   }
 
   #decodePublish(
@@ -139,9 +138,17 @@ export class FrameBodyDecoder {
       });
     }
     const timestamp = stamped ? view.getFloat64(topicStart + topicLength) : 0;
-    const payload = bytes.subarray(payloadStart, end);
+    const payload = viewOf(bytes, payloadStart, end);
     return frameOf(FrameKind.Publish, flags, seq, topic, timestamp, payload);
   }
+}
+
+/**
+ * `bytes.subarray(start, end)`, built directly on the buffer: this skips the
+ * species lookup of `subarray` and costs about half as much.
+ */
+function viewOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
 /** Builds a frame; one literal shape keeps property access monomorphic. */
