@@ -1,9 +1,11 @@
 import * as bun from "../../runtimes/bun.ts";
 import { runtimeName } from "../_helpers/runtime.ts";
+import { failureSuite } from "./_failure_suite.ts";
 import { conformanceOverAll } from "./_setups.ts";
-import { runtimeSuite } from "./_runtime_suite.ts";
+import { streamSuite } from "./_stream_suite.ts";
 
 if (runtimeName() === "bun") {
   conformanceOverAll("Bun", bun);
-  runtimeSuite("Bun", bun);
+  streamSuite("Bun", bun);
+  failureSuite("Bun", bun);
 }

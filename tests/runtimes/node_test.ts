@@ -1,9 +1,11 @@
 import * as node from "../../runtimes/node.ts";
 import { runtimeName } from "../_helpers/runtime.ts";
+import { failureSuite } from "./_failure_suite.ts";
 import { conformanceOverAll } from "./_setups.ts";
-import { runtimeSuite } from "./_runtime_suite.ts";
+import { streamSuite } from "./_stream_suite.ts";
 
 if (runtimeName() === "node") {
   conformanceOverAll("Node", node);
-  runtimeSuite("Node", node);
+  streamSuite("Node", node);
+  failureSuite("Node", node);
 }
