@@ -16,6 +16,7 @@ import type {
   Transport,
 } from "../transport/transport.ts";
 import type { SocketType } from "../wire/socket_type.ts";
+import { waitAtMost } from "../wire/_wait_at_most.ts";
 import { Dialer, type Resumed } from "./_dialer.ts";
 import { sleep } from "./_sleep.ts";
 import type { ConnectionInfo } from "./socket.ts";
@@ -41,6 +42,7 @@ export interface CoreCounters {
   reconnects: number;
   disconnects: number;
   refused: number;
+  unsent: number;
 }
 
 /** Socket lifecycle. */
@@ -62,6 +64,7 @@ export class SocketCore {
     reconnects: 0,
     disconnects: 0,
     refused: 0,
+    unsent: 0,
   };
   readonly #type: SocketType;
   readonly #options: SocketOptions;
@@ -341,10 +344,19 @@ export class SocketCore {
     for (const conn of this.#handshaking) void conn.close().catch(() => {});
     await Promise.all([
       ...dialers.map((d) => d.stop(reason)),
-      ...[...this.#peers].map((p) => p.close({ linger })),
+      ...[...this.#peers].map((p) => this.#closePeer(p, linger)),
       ...this.#acceptLoops,
     ]);
     await Promise.all([...this.#peers].map((p) => p.closed));
     this.#state = "closed";
+  }
+
+  /** Gives `peer` up to `linger` ms to flush, counting what it could not send. */
+  async #closePeer(peer: Peer, linger: number): Promise<void> {
+    const deadline = performance.now() + linger;
+    if (!await waitAtMost(peer.drained({ bytes: 1 }), linger)) {
+      this.counters.unsent += peer.queuedFrames;
+    }
+    await peer.close({ linger: Math.max(0, deadline - performance.now()) });
   }
 }

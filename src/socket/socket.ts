@@ -26,6 +26,12 @@ export interface ConnectionStats {
   disconnects: number;
   /** Inbound connections refused (over `maxConnections`, or failed handshake). */
   refused: number;
+  /**
+   * Frames (messages, replies, control frames) that `close()` dropped
+   * because `linger` ran out (or was 0) before they were handed to the
+   * transport.
+   */
+  unsent: number;
 }
 
 /**
@@ -234,6 +240,7 @@ export abstract class Socket extends SocketEventTarget
       reconnects: c.reconnects,
       disconnects: c.disconnects,
       refused: c.refused,
+      unsent: c.unsent,
     };
   }
 
