@@ -15,10 +15,10 @@
 import { ROOT } from "./bench_child.ts";
 import { formatRate, formatSize } from "./format_number.ts";
 import { machineInfo } from "./machine_info.ts";
-import { buildForNode } from "./node_build.ts";
+import { buildForNode, type NodeBuild, removeNodeBuild } from "./node_build.ts";
 import { ratiosOf } from "./ratios.ts";
 import { renderScenarios, renderTargets } from "./report_table.ts";
-import { type Row, runCase } from "./run_case.ts";
+import { type Row, runCase, type RunSettings } from "./run_case.ts";
 import { parseRunOptions, type RunOptions } from "./run_options.ts";
 import { type Case, cases, timing } from "./scenarios.ts";
 import { checkTargets } from "./targets.ts";
@@ -57,41 +57,41 @@ function skipReason(
   c: Case,
   elapsed: number,
   options: RunOptions,
-  nodeBuild: string | undefined,
+  nodeBuild: NodeBuild | undefined,
   hung: Map<string, string>,
 ): string | undefined {
   if (elapsed > options.budgetSeconds) {
     return `skipped: the run passed its ${options.budgetSeconds} s budget`;
   }
-  if (c.runtime === "node" && nodeBuild !== undefined) return nodeBuild;
+  if (c.runtime === "node" && nodeBuild !== undefined && "error" in nodeBuild) {
+    return `Node build failed: ${nodeBuild.error}`;
+  }
   const earlier = hung.get(`${c.runtime}/${c.impl}/${c.transport}`);
   return earlier === undefined
     ? undefined
     : `skipped after a timeout: ${earlier}`;
 }
 
-async function main() {
-  const options = parseRunOptions(Deno.args);
-  const started = performance.now();
-  const seconds = () => (performance.now() - started) / 1000;
-  const machine = await machineInfo(options.runtimes);
-  const mode = options.quick ? "quick" : "full";
-  print(`msg-ts benchmarks (${mode}) · ${machine.cpu}, ${machine.cores} cores`);
-  print(`load average at start: ${machine.loadAvgStart.join(" ")}`);
-  let nodeBuild: string | undefined;
-  if (options.runtimes.includes("node")) {
-    nodeBuild = await buildForNode();
-    if (nodeBuild !== undefined) nodeBuild = `Node build failed: ${nodeBuild}`;
-  }
-  const todo = selected(options);
-  const runTiming = timing(options.quick);
+/** Runs the cases one after another, printing a line for each. */
+async function runAll(
+  todo: readonly Case[],
+  options: RunOptions,
+  nodeBuild: NodeBuild | undefined,
+  seconds: () => number,
+): Promise<Row[]> {
+  const settings: RunSettings = {
+    ...timing(options.quick),
+    ...(nodeBuild !== undefined && "dir" in nodeBuild
+      ? { nodeDir: nodeBuild.dir }
+      : {}),
+  };
   const rows: Row[] = [];
   const hung = new Map<string, string>();
   for (const [i, c] of todo.entries()) {
     const reason = skipReason(c, seconds(), options, nodeBuild, hung);
     const caseStart = seconds();
     const row: Row = reason === undefined
-      ? await runCase(c, runTiming)
+      ? await runCase(c, settings)
       : { ...c, status: "n/a", reason };
     if (
       row.status === "n/a" && reason === undefined &&
@@ -107,6 +107,34 @@ async function main() {
         .slice(0, 160),
     );
   }
+  return rows;
+}
+
+async function writeResults(path: string, results: unknown) {
+  const out = path.startsWith("/") ? path : `${ROOT}${path}`;
+  await Deno.mkdir(new URL(".", `file://${out}`).pathname, { recursive: true });
+  await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");
+}
+
+async function main() {
+  const options = parseRunOptions(Deno.args);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const machine = await machineInfo(options.runtimes);
+  const mode = options.quick ? "quick" : "full";
+  print(`msg-ts benchmarks (${mode}) · ${machine.cpu}, ${machine.cores} cores`);
+  print(`load average at start: ${machine.loadAvgStart.join(" ")}`);
+  const nodeBuild = options.runtimes.includes("node")
+    ? await buildForNode()
+    : undefined;
+  let rows: Row[];
+  try {
+    rows = await runAll(selected(options), options, nodeBuild, seconds);
+  } finally {
+    if (nodeBuild !== undefined && "dir" in nodeBuild) {
+      await removeNodeBuild(nodeBuild.dir);
+    }
+  }
   const targets = checkTargets(rows);
   machine.loadAvgEnd = Deno.loadavg();
   print();
@@ -114,26 +142,17 @@ async function main() {
   print();
   print("Targets");
   print(renderTargets(targets));
-  const results = {
+  await writeResults(options.out, {
     machine,
     mode,
-    timing: runTiming,
+    timing: timing(options.quick),
     seconds: Math.round(seconds()),
     rows: rows.map((row) => ({ ...row, ...ratiosOf(rows, row) })),
     targets,
-  };
-  const out = options.out.startsWith("/")
-    ? options.out
-    : `${ROOT}${options.out}`;
-  await Deno.mkdir(new URL(".", `file://${out}`).pathname, { recursive: true });
-  await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");
+  });
   print();
   print(`load average at end: ${machine.loadAvgEnd.join(" ")}`);
-  print(
-    `${rows.length} cases in ${
-      Math.round(seconds())
-    } s · results in ${options.out}`,
-  );
+  print(`${rows.length} cases in ${Math.round(seconds())} s · ${options.out}`);
 }
 
 if (import.meta.main) await main();

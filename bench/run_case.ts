@@ -51,9 +51,15 @@ function endpointFor(c: Case, directory: string | undefined): string {
   }
 }
 
+/** What every case of a run shares. */
+export interface RunSettings extends Timing {
+  /** Where the Node scripts were compiled. */
+  nodeDir?: string;
+}
+
 function spawn(
   c: Case,
-  timing: Timing,
+  settings: RunSettings,
   role: Role,
   endpoint: string,
 ): BenchChild {
@@ -64,12 +70,18 @@ function spawn(
     subs: c.subs,
     window: WINDOW,
     mode: c.impl === "raw-per-write" ? "per-write" : "batched",
-    warmup: timing.warmup,
-    duration: timing.duration,
-    timeout: READY_MS + timing.warmup + timing.duration + 30_000,
+    warmup: settings.warmup,
+    duration: settings.duration,
+    timeout: READY_MS + settings.warmup + settings.duration + 30_000,
   });
   return new BenchChild(
-    [...runtimeCommand(c.runtime, scriptOf(c), endpoint), ...args],
+    [
+      ...runtimeCommand(c.runtime, scriptOf(c), {
+        endpoint,
+        nodeDir: settings.nodeDir,
+      }),
+      ...args,
+    ],
     `${c.runtime} ${c.impl} ${role}`,
   );
 }
@@ -95,11 +107,15 @@ function measured(c: Case, results: ChildEvent[]): Partial<Row> {
   return { msgsPerSec, mbPerSec: (msgsPerSec * c.size) / 1e6 };
 }
 
-async function measure(c: Case, timing: Timing, directory: string | undefined) {
+async function measure(
+  c: Case,
+  settings: RunSettings,
+  directory: string | undefined,
+) {
   const children: BenchChild[] = [];
   const roles = rolesOf(c);
   try {
-    const binder = spawn(c, timing, roles.bind, endpointFor(c, directory));
+    const binder = spawn(c, settings, roles.bind, endpointFor(c, directory));
     children.push(binder);
     const ready = await binder.waitFor("ready", READY_MS);
     const connectors: BenchChild[] = [];
@@ -108,7 +124,7 @@ async function measure(c: Case, timing: Timing, directory: string | undefined) {
       const count = c.kind === "pubsub" ? c.subs : 1;
       for (let i = 0; i < count; i++) {
         connectors.push(
-          spawn(c, timing, roles.connect, endpoint),
+          spawn(c, settings, roles.connect, endpoint),
         );
       }
       children.push(...connectors);
@@ -118,7 +134,7 @@ async function measure(c: Case, timing: Timing, directory: string | undefined) {
     }
     await Promise.all(children.map((child) => child.send("go")));
     const receivers = roles.connect === undefined ? [binder] : connectors;
-    const resultMs = READY_MS + timing.warmup + timing.duration;
+    const resultMs = READY_MS + settings.warmup + settings.duration;
     const results = await Promise.all(
       receivers.map((child) => child.waitFor("result", resultMs)),
     );
@@ -139,15 +155,18 @@ async function measure(c: Case, timing: Timing, directory: string | undefined) {
  * Runs one case.
  *
  * @param c The case.
- * @param timing Warmup and measured milliseconds.
+ * @param settings Warmup and measured milliseconds, and the Node build.
  * @returns Its row; "n/a" with the reason when anything failed.
  */
-export async function runCase(c: Case, timing: Timing): Promise<Row> {
+export async function runCase(
+  c: Case,
+  settings: RunSettings,
+): Promise<Row> {
   const directory = c.transport === "ipc"
     ? await Deno.makeTempDir({ prefix: "msgts-bench-" })
     : undefined;
   try {
-    return { ...c, status: "ok", ...(await measure(c, timing, directory)) };
+    return { ...c, status: "ok", ...(await measure(c, settings, directory)) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {

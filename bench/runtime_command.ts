@@ -13,22 +13,27 @@ export type RuntimeName = "deno" | "bun" | "node";
 /** Every runtime, in table order. */
 export const RUNTIMES: readonly RuntimeName[] = ["deno", "bun", "node"];
 
-/** Where the Node build of bench/ puts the scripts. */
-export const NODE_BUILD_DIR = "build/bench";
+/** Where a command runs. */
+export interface CommandOptions {
+  /** The endpoint the script will use: Deno is allowed 127.0.0.1 and, for
+   * `ipc://`, that one socket path (Deno wants the exact path). */
+  endpoint?: string;
+  /** The directory `node_build.ts` compiled the Node scripts into. */
+  nodeDir?: string | undefined;
+}
 
 /**
  * The command that runs a bench script.
  *
  * @param runtime Which runtime runs it.
  * @param script The script's file name without extension, e.g. `"raw_deno"`.
- * @param endpoint The endpoint it will use: Deno is allowed 127.0.0.1 and,
- *   for `ipc://`, that one socket path (Deno wants the exact path).
+ * @param options The endpoint, and the Node build.
  * @returns Program and arguments, to run from the repository root.
  */
 export function runtimeCommand(
   runtime: RuntimeName,
   script: string,
-  endpoint = "",
+  options: CommandOptions = {},
 ): string[] {
   switch (runtime) {
     case "deno":
@@ -36,7 +41,7 @@ export function runtimeCommand(
         Deno.execPath(),
         "run",
         "--quiet",
-        `--allow-net=${allowedNet(endpoint)}`,
+        `--allow-net=${allowedNet(options.endpoint ?? "")}`,
         "--allow-read",
         "--allow-write",
         "--allow-env",
@@ -45,7 +50,7 @@ export function runtimeCommand(
     case "bun":
       return [bunPath(), "run", `bench/${script}.ts`];
     case "node":
-      return ["node", `${NODE_BUILD_DIR}/${script}.js`];
+      return ["node", `${options.nodeDir ?? "build"}/bench/${script}.js`];
   }
 }
 
