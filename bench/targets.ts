@@ -133,7 +133,7 @@ export function checkTargets(rows: readonly Row[]): TargetResult[] {
         { min: 10, unit: "×" },
       ),
       check(
-        "publisher RSS with 10 subscribers",
+        "publisher peak RSS, 10 subscribers, any size",
         runtime,
         publisherRss(rows, runtime),
         {
