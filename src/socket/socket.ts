@@ -27,9 +27,10 @@ export interface ConnectionStats {
   /** Inbound connections refused (over `maxConnections`, or failed handshake). */
   refused: number;
   /**
-   * Frames (messages, replies, control frames) that `close()` dropped
-   * because `linger` ran out (or was 0) before they were handed to the
-   * transport.
+   * Frames (messages, replies, control frames) that `close()` gave up on
+   * when `linger` ran out (or was 0): the transport had not taken them, so
+   * they were dropped, except that the part of a write already under way
+   * may have gone out.
    */
   unsent: number;
 }

@@ -97,11 +97,15 @@ test(
     await within(gone, 10_000, "the subscriber to see the end");
     const { received } = sub.stats;
     const { unsent } = pub.stats;
+    measured("linger 0: received", received, "messages");
+    measured("linger 0: unsent", unsent, "frames");
     assert.ok(received < count, `received ${received}`);
     assert.ok(unsent > 0);
-    // Frames taken by the (simulated) network but not yet delivered are
-    // lost too; what close() dropped itself is counted exactly.
-    assert.ok(received + unsent <= count, `${received} + ${unsent}`);
+    // Each message was received or counted as unsent, except those the
+    // (simulated) network had taken and not delivered: at most its 16 KiB
+    // window, 16 messages of 1 KiB. A frame whose write was under way
+    // counts as unsent even if part of it went out.
+    assert.ok(received + unsent >= count - 16, `${received} + ${unsent}`);
   },
 );
 
