@@ -159,12 +159,15 @@ export class SocketCore {
     options: { signal?: AbortSignal } = {},
   ): Promise<void> {
     this.assertOpen("connect");
+    const signal = options.signal;
+    signal?.throwIfAborted();
     const parsed = parseEndpoint(endpoint);
     const existing = this.#dialers.get(parsed.url);
     // A dialler that gave up is replaced: connecting again means trying again.
     if (existing !== undefined && !existing.failed) return existing.connected;
     const transport = await this.#transportFor(parsed.scheme, endpoint);
     this.assertOpen("connect");
+    signal?.throwIfAborted();
     const current = this.#dialers.get(parsed.url);
     if (current !== undefined && current !== existing) return current.connected;
     const dialer = new Dialer(parsed, transport, {
@@ -178,13 +181,8 @@ export class SocketCore {
     this.#dialers.delete(parsed.url);
     this.#dialers.set(parsed.url, dialer);
     dialer.start();
-    const signal = options.signal;
     if (signal === undefined) return dialer.connected;
-    signal.throwIfAborted();
-    const onAbort = () => {
-      this.#dialers.delete(parsed.url);
-      void dialer.stop(signal.reason);
-    };
+    const onAbort = () => void this.#drop(dialer, signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     try {
       await dialer.connected;
@@ -200,10 +198,17 @@ export class SocketCore {
     if (dialer === undefined) {
       throw new TypeError(`Cannot disconnect "${endpoint}": not connected`);
     }
-    this.#dialers.delete(url);
-    const stopped = dialer.stop(
+    await this.#drop(
+      dialer,
       new SocketClosedError(`Cannot connect to ${url}: disconnected`),
     );
+  }
+
+  /** Forgets a dialler, stops it and closes its connection. */
+  async #drop(dialer: Dialer, reason: unknown): Promise<void> {
+    const url = dialer.endpoint.url;
+    if (this.#dialers.get(url) === dialer) this.#dialers.delete(url);
+    const stopped = dialer.stop(reason);
     for (const peer of this.#peers) {
       if (this.#endpoints.get(peer) === url) peer.abort();
     }
