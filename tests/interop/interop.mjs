@@ -10,6 +10,7 @@
 // `N passed, N failed` last; exits with 1 on any failure. Each scenario is
 // bounded by MSG_TS_INTEROP_TIMEOUT_MS (default 90 s): past it, its children
 // are killed and it fails, naming the lines still awaited.
+// MSG_TS_INTEROP_COUNT sets the messages per sender (default 10,000).
 
 import { spawnSync } from "node:child_process";
 import {
@@ -29,30 +30,40 @@ import { pubSub, reqRep } from "./lib/scenarios.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TIMEOUT_MS = Number(process.env.MSG_TS_INTEROP_TIMEOUT_MS ?? 90_000);
-const COUNT = 10_000;
+const COUNT = Number(process.env.MSG_TS_INTEROP_COUNT ?? 10_000);
 const WINDOW = 64;
 
-/** Publisher × subscribers and rep × reqs, per transport. */
+/**
+ * Publisher × subscribers and rep × reqs, per transport: every runtime plays
+ * every role at least once, and each transport links different runtimes.
+ * `stall` makes the last subscriber stop reading for that many ms halfway,
+ * so the blocking publisher must wait for it.
+ */
+const PUB_SUB = [
+  { pub: "deno", subs: ["bun", "node"], transport: "tcp" },
+  { pub: "deno", subs: ["bun", "node"], transport: "ipc" },
+  { pub: "node", subs: ["deno", "bun"], transport: "tcp", stall: 500 },
+  { pub: "bun", subs: ["deno", "node"], transport: "ipc", stall: 500 },
+  { pub: "deno", subs: ["bun", "node"], transport: "tls" },
+];
+const REQ_REP = [
+  { rep: "bun", reqs: ["deno", "node"], transport: "tcp" },
+  { rep: "bun", reqs: ["deno", "node"], transport: "ipc" },
+  { rep: "bun", reqs: ["deno", "node"], transport: "mtls" },
+  { rep: "deno", reqs: ["node", "bun"], transport: "tcp" },
+  { rep: "node", reqs: ["bun", "deno"], transport: "tls" },
+];
+
 const SCENARIOS = [
-  ["deno", ["bun", "node"], "tcp"],
-  ["deno", ["bun", "node"], "ipc"],
-  ["node", ["deno"], "tcp"],
-  ["bun", ["deno", "node"], "ipc"],
-  ["deno", ["bun", "node"], "tls"],
-].map(([pub, subs, transport]) => ({
-  name: `pub ${pub} → sub ${subs.join("+")} over ${transport}`,
-  run: (ctx) => pubSub(ctx, { pub, subs, transport, count: COUNT }),
-})).concat(
-  [
-    ["bun", ["deno", "node"], "tcp"],
-    ["bun", ["deno", "node"], "ipc"],
-    ["bun", ["deno", "node"], "mtls"],
-  ].map(([rep, reqs, transport]) => ({
-    name: `rep ${rep} ← req ${reqs.join("+")} over ${transport}`,
-    run: (ctx) =>
-      reqRep(ctx, { rep, reqs, transport, count: COUNT, window: WINDOW }),
+  ...PUB_SUB.map((spec) => ({
+    name: `pub ${spec.pub} → sub ${spec.subs.join("+")} over ${spec.transport}`,
+    run: (ctx) => pubSub(ctx, { ...spec, count: COUNT }),
   })),
-);
+  ...REQ_REP.map((spec) => ({
+    name: `rep ${spec.rep} ← req ${spec.reqs.join("+")} over ${spec.transport}`,
+    run: (ctx) => reqRep(ctx, { ...spec, count: COUNT, window: WINDOW }),
+  })),
+];
 
 /** Newest modification time of a file or of anything under a directory. */
 function newest(path) {

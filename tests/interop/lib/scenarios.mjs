@@ -83,8 +83,11 @@ function checkSubscriber(label, result, published) {
   return problems;
 }
 
-/** A publisher in one runtime, subscribers in others, over one transport. */
-export async function pubSub(ctx, { pub, subs, transport, count }) {
+/**
+ * A publisher in one runtime, subscribers in others, over one transport.
+ * With `stall` (ms), the last subscriber stops reading that long halfway.
+ */
+export async function pubSub(ctx, { pub, subs, transport, count, stall }) {
   const tls = ctx.tlsFiles(transport);
   const publisher = start(ctx, pub, "pub_role", `pub (${pub})`, {
     bind: ctx.bindEndpoint(transport),
@@ -95,6 +98,7 @@ export async function pubSub(ctx, { pub, subs, transport, count }) {
     start(ctx, runtime, "sub_role", `sub ${i + 1} (${runtime})`, {
       connect: endpoint,
       count,
+      ...(stall !== undefined && i === subs.length - 1 ? { stall } : {}),
     }, tls?.client)
   );
   await Promise.all(subscribers.map((sub) => sub.waitFor("SUBSCRIBED")));
@@ -113,7 +117,10 @@ export async function pubSub(ctx, { pub, subs, transport, count }) {
     ...await closeAll([publisher, ...subscribers]),
   ];
   const rate = Math.round(count / seconds);
-  const detail = `${count} msgs to each of ${subs.length} subs, ${rate} msg/s`;
+  const waited = Math.round(published.longestWait);
+  const stalled = stall === undefined ? "" : `, last sub stalled ${stall} ms`;
+  const detail = `${count} msgs to each of ${subs.length} subs${stalled}, ` +
+    `${rate} msg/s, longest publish() wait ${waited} ms`;
   return { problems, detail };
 }
 

@@ -3,7 +3,8 @@
  * waits for `GO`, publishes `--count` messages on `interop.seq.t0` to
  * `interop.seq.t3` (plus one `noise.*` message per 100, which no subscriber
  * wants), with `policy: "block"` so nothing may be lost, then prints
- * `PUBLISHED <json>` (count, checksum, stats). On `CLOSE` (or stdin's end)
+ * `PUBLISHED <json>` (count, checksum, longest `publish()` wait in ms,
+ * stats). On `CLOSE` (or stdin's end)
  * it closes and prints `CLOSED`.
  *
  * Flags: `--bind <endpoint> --count <n> [--tls <TlsOptions json file>]`.
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   await expectLine(read, "GO");
   let sum = 0x811c9dc5;
   let noise = 0;
+  let longestWait = 0;
   for (let i = 0; i < count; i++) {
     if (i % 100 === 50) {
       await pub.publish(`noise.n${i}`, payloadOf(i, NOISE_SALT));
@@ -52,9 +54,12 @@ async function main(): Promise<void> {
     }
     const payload = payloadOf(i, SALT);
     sum = checksum(sum, payload);
+    const began = performance.now();
     await pub.publish(`interop.seq.t${i % 4}`, payload);
+    longestWait = Math.max(longestWait, performance.now() - began);
   }
-  say(`PUBLISHED ${JSON.stringify({ count, noise, sum, stats: pub.stats })}`);
+  const stats = pub.stats;
+  say(`PUBLISHED ${JSON.stringify({ count, noise, sum, longestWait, stats })}`);
   await expectLine(read, "CLOSE").catch(() => {});
   await pub.close();
   say("CLOSED");

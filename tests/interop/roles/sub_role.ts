@@ -6,7 +6,11 @@
  * are the expected ones. Prints `RESULT <json>` (counts, checksum, first
  * problem, stats); on `CLOSE` (or stdin's end) closes and prints `CLOSED`.
  *
- * Flags: `--connect <endpoint> --count <n> [--tls <TlsOptions json file>]`.
+ * With `--stall <ms>` it stops reading for that long halfway through, so
+ * its queues fill up and a `policy: "block"` publisher must wait for it.
+ *
+ * Flags: `--connect <endpoint> --count <n> [--stall <ms>]
+ * [--tls <TlsOptions json file>]`.
  *
  * @module
  */
@@ -107,8 +111,13 @@ async function main(): Promise<void> {
     next: 0,
     lastSeq: 0,
   };
+  const stallMs = Number(options.get("stall") ?? 0);
   for await (const msg of sub) {
-    if (check(tally, msg) >= count - 1) break;
+    const index = check(tally, msg);
+    if (index >= count - 1) break;
+    if (stallMs > 0 && index === Math.floor(count / 2)) {
+      await new Promise((resolve) => setTimeout(resolve, stallMs));
+    }
   }
   const { next: _next, lastSeq: _lastSeq, ...counts } = tally;
   say(`RESULT ${JSON.stringify({ ...counts, stats: sub.stats })}`);
