@@ -26,7 +26,7 @@ import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startRole } from "./lib/role_process.mjs";
-import { pubSub, reqRep } from "./lib/scenarios.mjs";
+import { pubSub, refusal, reqRep } from "./lib/scenarios.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TIMEOUT_MS = Number(process.env.MSG_TS_INTEROP_TIMEOUT_MS ?? 90_000);
@@ -53,6 +53,11 @@ const REQ_REP = [
   { rep: "deno", reqs: ["node", "bun"], transport: "tcp" },
   { rep: "node", reqs: ["bun", "deno"], transport: "tls" },
 ];
+/** A rep and sockets of the wrong type (runtime, type) that connect to it. */
+const REFUSAL = [
+  { rep: "bun", wrong: [["deno", "sub"], ["node", "pub"]], transport: "tcp" },
+  { rep: "deno", wrong: [["node", "sub"], ["bun", "rep"]], transport: "ipc" },
+];
 
 const SCENARIOS = [
   ...PUB_SUB.map((spec) => ({
@@ -62,6 +67,12 @@ const SCENARIOS = [
   ...REQ_REP.map((spec) => ({
     name: `rep ${spec.rep} ← req ${spec.reqs.join("+")} over ${spec.transport}`,
     run: (ctx) => reqRep(ctx, { ...spec, count: COUNT, window: WINDOW }),
+  })),
+  ...REFUSAL.map((spec) => ({
+    name: `rep ${spec.rep} refuses ${
+      spec.wrong.map(([runtime, type]) => `${type} ${runtime}`).join(" and ")
+    } over ${spec.transport}`,
+    run: (ctx) => refusal(ctx, spec),
   })),
 ];
 
@@ -77,7 +88,13 @@ function newest(path) {
 
 /** Compiles the roles for Node (tsconfig.tests.json) unless build/ is current. */
 function ensureBuild() {
-  const roles = ["pub_role", "sub_role", "req_role", "rep_role"];
+  const roles = [
+    "pub_role",
+    "sub_role",
+    "req_role",
+    "rep_role",
+    "connect_role",
+  ];
   const outputs = [
     join("build", "mod.js"),
     join("build", "tests", "_helpers", "certs.js"),

@@ -4,6 +4,8 @@
 //   pubSub: one publisher, N subscribers, every message to every subscriber
 //           exactly once, in order, intact (same checksum as published);
 //   reqRep: one rep, N reqs pipelining requests, every reply matching.
+//   refusal: sockets of the wrong type connect to a rep and are refused,
+//           with a HandshakeError on their side and a count on the rep's.
 // Each returns { problems: string[], detail: string }.
 
 function start(ctx, runtime, role, name, flags, tls) {
@@ -191,5 +193,36 @@ export async function reqRep(ctx, { rep, reqs, transport, count, window }) {
   const rate = Math.round((count * reqs.length) / seconds);
   const detail =
     `${count} requests from each of ${reqs.length} reqs, window ${window}, ${rate} req/s`;
+  return { problems, detail };
+}
+
+/** Sockets of the wrong types, in other runtimes, connect to a rep. */
+export async function refusal(ctx, { rep, wrong, transport }) {
+  const server = start(ctx, rep, "rep_role", `rep (${rep})`, {
+    bind: ctx.bindEndpoint(transport),
+  });
+  const endpoint = await server.waitFor("READY");
+  const clients = wrong.map(([runtime, type]) =>
+    start(ctx, runtime, "connect_role", `${type} (${runtime})`, {
+      type,
+      connect: endpoint,
+    })
+  );
+  const outcomes = await Promise.all(
+    clients.map((client) => client.waitFor("OUTCOME")),
+  );
+  server.send("CLOSE");
+  const served = await server.waitForJson("RESULT");
+  const problems = outcomes.flatMap((outcome, i) =>
+    outcome.startsWith("refused HandshakeError: ")
+      ? []
+      : [`${clients[i].label} connect: ${outcome}, expected a HandshakeError`]
+  );
+  const { refused, requests, peers } = served.stats;
+  expectEqual(problems, `${server.label} refused`, refused, wrong.length);
+  expectEqual(problems, `${server.label} requests`, requests, 0);
+  expectEqual(problems, `${server.label} peers`, peers, 0);
+  problems.push(...await closeAll([server, ...clients]));
+  const detail = `${wrong.length} refused with HandshakeError`;
   return { problems, detail };
 }
