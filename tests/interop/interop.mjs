@@ -16,11 +16,11 @@ import { spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
-import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -88,18 +88,13 @@ function newest(path) {
 
 /** Compiles the roles for Node (tsconfig.tests.json) unless build/ is current. */
 function ensureBuild() {
-  const roles = [
-    "pub_role",
-    "sub_role",
-    "req_role",
-    "rep_role",
-    "connect_role",
-  ];
+  const roles = readdirSync(join(ROOT, "tests", "interop", "roles"))
+    .filter((name) => name.endsWith("_role.ts"));
   const outputs = [
     join("build", "mod.js"),
     join("build", "tests", "_helpers", "certs.js"),
-    ...roles.map((role) =>
-      join("build", "tests", "interop", "roles", `${role}.js`)
+    ...roles.map((name) =>
+      join("build", "tests", "interop", "roles", name.replace(/ts$/, "js"))
     ),
   ].map((path) => join(ROOT, path));
   const sources = [

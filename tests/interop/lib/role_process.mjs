@@ -46,7 +46,8 @@ function tail(text, max = 600) {
 
 /**
  * Starts a role. `flags` is an object of `--name value` flags. Returns a
- * handle: `waitFor(word)` resolves to the data after the word,
+ * handle: `waitFor(word, nth = 1)` resolves to the data after the word in
+ * its nth line,
  * `send(line)`, `end()`, `exited` (resolves to the exit code, or the
  * signal's name), `kill()`, and `pending()` (the words still awaited).
  */
@@ -74,15 +75,15 @@ export function startRole(root, { runtime, role, flags, name }) {
   }
 
   function settle(waiter) {
-    const line = lines.find((l) =>
-      l === waiter.word || l.startsWith(`${waiter.word} `)
-    );
+    const { word, nth } = waiter;
+    const found = lines.filter((l) => l === word || l.startsWith(`${word} `));
     const error = lines.find((l) => l.startsWith("ERROR "));
-    if (line !== undefined) waiter.resolve(line.slice(waiter.word.length + 1));
-    else if (error !== undefined) {
+    if (found.length >= nth) {
+      waiter.resolve(found[nth - 1].slice(word.length + 1));
+    } else if (error !== undefined) {
       waiter.reject(new Error(`${label}: ${error}`));
     } else if (exit !== undefined) {
-      waiter.reject(new Error(`before ${waiter.word}, ${describeExit()}`));
+      waiter.reject(new Error(`before ${word} #${nth}, ${describeExit()}`));
     } else return;
     waiters.delete(waiter);
   }
@@ -113,9 +114,9 @@ export function startRole(root, { runtime, role, flags, name }) {
   return {
     label,
     exited,
-    waitFor(word) {
+    waitFor(word, nth = 1) {
       return new Promise((resolve, reject) => {
-        const waiter = { word, resolve, reject };
+        const waiter = { word, nth, resolve, reject };
         waiters.add(waiter);
         settle(waiter);
       });

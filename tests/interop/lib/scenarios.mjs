@@ -211,13 +211,31 @@ export async function refusal(ctx, { rep, wrong, transport }) {
   const outcomes = await Promise.all(
     clients.map((client) => client.waitFor("OUTCOME")),
   );
+  const refusedCount = outcomes.filter((o) => o.startsWith("refused")).length;
+  const refusals = await Promise.all(
+    Array.from(
+      { length: refusedCount },
+      (_, i) => server.waitFor("REFUSED", i + 1),
+    ),
+  );
   server.send("CLOSE");
   const served = await server.waitForJson("RESULT");
-  const problems = outcomes.flatMap((outcome, i) =>
-    outcome.startsWith("refused HandshakeError: ")
-      ? []
-      : [`${clients[i].label} connect: ${outcome}, expected a HandshakeError`]
-  );
+  const problems = [];
+  wrong.forEach(([, type], i) => {
+    const reason = `HandshakeError: Cannot connect ${type} to rep: ` +
+      "incompatible socket types";
+    expectEqual(
+      problems,
+      `${clients[i].label} connect`,
+      outcomes[i],
+      `refused ${reason}`,
+    );
+    if (!refusals.includes(reason)) {
+      problems.push(
+        `${server.label} did not report "${reason}": ${refusals.join(", ")}`,
+      );
+    }
+  });
   const { refused, requests, peers } = served.stats;
   expectEqual(problems, `${server.label} refused`, refused, wrong.length);
   expectEqual(problems, `${server.label} requests`, requests, 0);

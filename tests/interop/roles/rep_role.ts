@@ -1,6 +1,7 @@
 /**
  * Interop role: a reply service. Binds `--bind`, prints `READY <endpoint>`
- * and answers every request with `replyOf(request)`. On `CLOSE` (or stdin's
+ * and answers every request with `replyOf(request)`. Prints `REFUSED <error
+ * name>: <message>` for each connection it refuses (its `error` events). On `CLOSE` (or stdin's
  * end) prints `RESULT <json>` (stats, requests per salt), closes and prints
  * `CLOSED`.
  *
@@ -42,6 +43,10 @@ async function main(): Promise<void> {
   const transports = await transportsFor(options.get("tls"));
   const rep = new RepSocket(transports === undefined ? {} : { transports });
   const endpoint = await rep.bind(required(options, "bind"));
+  rep.addEventListener("error", (event) => {
+    const { name, message } = event.detail.error;
+    say(`REFUSED ${name}: ${message.replaceAll("\n", " ")}`);
+  });
   const bySalt: Record<string, number> = {};
   const serving = serve(rep, bySalt);
   say(`READY ${endpoint}`);
