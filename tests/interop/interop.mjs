@@ -1,6 +1,7 @@
 // Cross-runtime interop with real processes: publishers, subscribers, reps
 // and reqs run as separate Deno, Bun and Node processes (tests/interop/roles,
-// one TypeScript source per role; Node runs its build/ copy) and talk over
+// one TypeScript source per role; Node runs a copy that lib/node_build.mjs
+// compiles into a temporary directory) and talk over
 // loopback TCP, TLS and unix sockets in a temporary directory. Every message
 // is accounted for (see lib/scenarios.mjs).
 //
@@ -12,19 +13,12 @@
 // are killed and it fails, naming the lines still awaited.
 // MSG_TS_INTEROP_COUNT sets the messages per sender (default 10,000).
 
-import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildForNode } from "./lib/node_build.mjs";
 import { startRole } from "./lib/role_process.mjs";
 import { pubSub, refusal, reqRep } from "./lib/scenarios.mjs";
 
@@ -76,56 +70,6 @@ const SCENARIOS = [
   })),
 ];
 
-/** Newest modification time of a file or of anything under a directory. */
-function newest(path) {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce(
-    (max, entry) => Math.max(max, newest(join(path, entry))),
-    stat.mtimeMs,
-  );
-}
-
-/** Compiles the roles for Node (tsconfig.tests.json) unless build/ is current. */
-function ensureBuild() {
-  const roles = readdirSync(join(ROOT, "tests", "interop", "roles"))
-    .filter((name) => name.endsWith("_role.ts"));
-  const outputs = [
-    join("build", "mod.js"),
-    join("build", "tests", "_helpers", "certs.js"),
-    ...roles.map((name) =>
-      join("build", "tests", "interop", "roles", name.replace(/ts$/, "js"))
-    ),
-  ].map((path) => join(ROOT, path));
-  const sources = [
-    "mod.ts",
-    "src",
-    "runtimes",
-    "tests/_helpers",
-    "tests/interop/roles",
-  ];
-  const built = outputs.every(existsSync) &&
-    Math.min(...outputs.map(newest)) >=
-      Math.max(...sources.map((s) => newest(join(ROOT, s))));
-  if (built) return;
-  process.stdout.write(
-    "# building roles for Node: tsc -p tsconfig.tests.json\n",
-  );
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const result = spawnSync(
-    process.execPath,
-    [tsc, "-p", "tsconfig.tests.json"],
-    {
-      cwd: ROOT,
-      stdio: "inherit",
-      timeout: 180_000,
-    },
-  );
-  if (result.status !== 0) {
-    throw new Error(`tsc failed (${result.status ?? result.signal})`);
-  }
-}
-
 /** Writes TLS options as JSON files for the roles: server side, client side. */
 function writeTls(dir, certs, mutual) {
   const server = {
@@ -146,10 +90,10 @@ function writeTls(dir, certs, mutual) {
   return paths;
 }
 
-function makeContext(dir, children, certs) {
+function makeContext(dir, children, node) {
   return {
     start(spec) {
-      const child = startRole(ROOT, spec);
+      const child = startRole(ROOT, node.dir, spec);
       children.push(child);
       return child;
     },
@@ -160,13 +104,13 @@ function makeContext(dir, children, certs) {
     },
     tlsFiles(transport) {
       if (transport !== "tls" && transport !== "mtls") return undefined;
-      return writeTls(dir, certs(), transport === "mtls");
+      return writeTls(dir, node.testCerts(), transport === "mtls");
     },
   };
 }
 
 /** Runs one scenario within TIMEOUT_MS; cleans up children and temp files. */
-async function runScenario(scenario, certs) {
+async function runScenario(scenario, node) {
   const dir = mkdtempSync(join(tmpdir(), "msg-ts-interop-"));
   const children = [];
   const began = performance.now();
@@ -184,7 +128,7 @@ async function runScenario(scenario, certs) {
       );
     }, TIMEOUT_MS);
   });
-  const running = scenario.run(makeContext(dir, children, certs));
+  const running = scenario.run(makeContext(dir, children, node));
   running.catch(() => {}); // after a timeout its rejection is no news
   let outcome;
   try {
@@ -212,29 +156,42 @@ async function runScenario(scenario, certs) {
   return false;
 }
 
+/** Compiles the roles for Node; `testCerts` comes from that build too. */
+async function prepareNode() {
+  const build = buildForNode(ROOT);
+  try {
+    const certs = join(build.dir, "tests", "_helpers", "certs.js");
+    const { testCerts } = await import(pathToFileURL(certs).href);
+    return { ...build, testCerts };
+  } catch (error) {
+    build.remove();
+    throw error;
+  }
+}
+
 async function main() {
   process.stdout.write("# tests/interop/interop.mjs\n");
   const filter = process.argv[2];
   const chosen = SCENARIOS.filter((s) =>
     filter === undefined || s.name.includes(filter)
   );
+  let node;
+  try {
+    node = await prepareNode();
+  } catch (error) {
+    process.stdout.write(`FAIL build: ${error.message}\n`);
+    process.stdout.write(`0 passed, ${Math.max(chosen.length, 1)} failed\n`);
+    process.exit(1);
+  }
   let passed = 0;
   let failed = 0;
   try {
-    ensureBuild();
-  } catch (error) {
-    process.stdout.write(
-      `FAIL build: ${error.message}\n0 passed, ${chosen.length} failed\n`,
-    );
-    process.exit(1);
-  }
-  const helpers = pathToFileURL(
-    join(ROOT, "build", "tests", "_helpers", "certs.js"),
-  );
-  const { testCerts } = await import(helpers.href);
-  for (const scenario of chosen) {
-    if (await runScenario(scenario, testCerts)) passed++;
-    else failed++;
+    for (const scenario of chosen) {
+      if (await runScenario(scenario, node)) passed++;
+      else failed++;
+    }
+  } finally {
+    node.remove();
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   process.exit(failed > 0 || passed === 0 ? 1 : 0);

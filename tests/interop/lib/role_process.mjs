@@ -19,8 +19,11 @@ function denoBinary(root) {
     : join(root, "node_modules", ".bin", "deno");
 }
 
-/** How each runtime runs a role: Deno and Bun the .ts, Node the build. */
-export function roleCommand(root, runtime, role) {
+/**
+ * How each runtime runs a role: Deno and Bun the .ts source, Node its
+ * compiled copy under `nodeDir` (see node_build.mjs).
+ */
+export function roleCommand(root, runtime, role, nodeDir) {
   const bin = join(root, "node_modules", ".bin");
   const source = join("tests", "interop", "roles", `${role}.ts`);
   switch (runtime) {
@@ -31,7 +34,7 @@ export function roleCommand(root, runtime, role) {
     case "node":
       return [
         process.execPath,
-        [join("build", "tests", "interop", "roles", `${role}.js`)],
+        [join(nodeDir, "tests", "interop", "roles", `${role}.js`)],
       ];
     default:
       throw new TypeError(`Cannot run role ${role}: no runtime ${runtime}`);
@@ -51,8 +54,8 @@ function tail(text, max = 600) {
  * `send(line)`, `end()`, `exited` (resolves to the exit code, or the
  * signal's name), `kill()`, and `pending()` (the words still awaited).
  */
-export function startRole(root, { runtime, role, flags, name }) {
-  const [command, baseArgs] = roleCommand(root, runtime, role);
+export function startRole(root, nodeDir, { runtime, role, flags, name }) {
+  const [command, baseArgs] = roleCommand(root, runtime, role, nodeDir);
   const args = [...baseArgs];
   for (const [key, value] of Object.entries(flags)) {
     args.push(`--${key}`, String(value));

@@ -1,6 +1,6 @@
 /**
  * What every interop role shares, in Deno, Bun and Node alike (Node runs the
- * same file compiled into build/): its `--name value` flags, the line
+ * same file compiled by tsc, see ../lib/node_build.mjs): its `--name value` flags, the line
  * protocol with the orchestrator (words on stdout, commands on stdin), the
  * test payloads and checksum, and the transports when TLS is asked for.
  *
