@@ -1,8 +1,9 @@
 /**
  * What every interop role shares, in Deno, Bun and Node alike (Node runs the
- * same file compiled by tsc, see ../lib/node_build.mjs): its `--name value` flags, the line
- * protocol with the orchestrator (words on stdout, commands on stdin), the
- * test payloads and checksum, and the transports when TLS is asked for.
+ * same file compiled by tsc, see ../lib/node_build.mjs): its `--name value`
+ * flags, the line protocol with the orchestrator (words on stdout, commands
+ * on stdin), the test payloads and checksum, and the transports when TLS is
+ * asked for.
  *
  * A role prints one word per line, maybe followed by a space and data
  * (`READY tcp://127.0.0.1:40123`, `RESULT {…}`). A role that fails prints
