@@ -1,9 +1,9 @@
 /**
  * Interop role: a reply service. Binds `--bind`, prints `READY <endpoint>`
- * and answers every request with `replyOf(request)`. Prints `REFUSED <error
- * name>: <message>` for each connection it refuses (its `error` events). On `CLOSE` (or stdin's
- * end) prints `RESULT <json>` (stats, requests per salt), closes and prints
- * `CLOSED`.
+ * and answers every request with `replyOf(request)`. Prints
+ * `REFUSED <error name>: <message>` for each connection it refuses (its
+ * `error` events). On `CLOSE` (or stdin's end) prints `RESULT <json>`
+ * (stats, requests per salt), closes and prints `CLOSED`.
  *
  * Flags: `--bind <endpoint> [--tls <TlsOptions json file>]`.
  *
