@@ -101,9 +101,11 @@ export class Dialer {
     };
   }
 
-  /** Starts dialling. */
+  /** Starts dialling. A bug that escapes the loop fails the dialler visibly, never silently. */
   start(): void {
-    this.#loop = this.#run();
+    this.#loop = this.#run().catch((error: unknown) =>
+      this.#giveUp(error instanceof Error ? error : new Error(String(error)))
+    );
   }
 
   /** Stops dialling; a pending first connect rejects with `reason`. Resolves when the loop has ended. */
