@@ -90,6 +90,7 @@ export type {
   ConnectionInfo,
   ConnectionState,
   ConnectionStats,
+  SocketState,
 } from "./src/socket/socket.ts";
 export { SocketEventTarget } from "./src/socket/socket_events.ts";
 export type {

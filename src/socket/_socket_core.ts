@@ -19,7 +19,7 @@ import type { SocketType } from "../wire/socket_type.ts";
 import { waitAtMost } from "../wire/_wait_at_most.ts";
 import { Dialer, type Resumed } from "./_dialer.ts";
 import { sleep } from "./_sleep.ts";
-import type { ConnectionInfo } from "./socket.ts";
+import type { ConnectionInfo, SocketState } from "./socket.ts";
 import type { SocketOptions } from "./socket_options.ts";
 import type { SocketEventMap } from "./socket_events.ts";
 
@@ -44,9 +44,6 @@ export interface CoreCounters {
   refused: number;
   unsent: number;
 }
-
-/** Socket lifecycle. */
-export type SocketState = "open" | "closing" | "closed";
 
 let runtimeTransportsPromise: Promise<readonly Transport[]> | undefined;
 

@@ -8,9 +8,12 @@
 
 import type { Peer } from "../peer/peer.ts";
 import type { SocketType } from "../wire/socket_type.ts";
-import { SocketCore, type SocketState } from "./_socket_core.ts";
+import { SocketCore } from "./_socket_core.ts";
 import { SocketEventTarget } from "./socket_events.ts";
 import type { SocketOptions } from "./socket_options.ts";
+
+/** A socket's lifecycle: `"open"`, then `"closing"` once `close()` starts, then `"closed"`. */
+export type SocketState = "open" | "closing" | "closed";
 
 /** Connection counters in every socket's `stats`. */
 export interface ConnectionStats {
@@ -126,7 +129,12 @@ export interface ConnectionInfo {
  */
 export abstract class Socket extends SocketEventTarget
   implements AsyncDisposable {
-  /** Shared machinery: transports, listeners, diallers, peers. */
+  /**
+   * Shared machinery: transports, listeners, diallers, peers. For the
+   * socket patterns of this package only.
+   *
+   * @internal
+   */
   protected readonly core: SocketCore;
   /** Ms `close()` keeps flushing. */
   protected readonly linger: number;
@@ -147,9 +155,17 @@ export abstract class Socket extends SocketEventTarget
     });
   }
 
-  /** A handshaken peer joins. */
+  /**
+   * A handshaken peer joins.
+   *
+   * @internal
+   */
   protected abstract onPeer(peer: Peer, endpoint: string): void;
-  /** A peer has gone. */
+  /**
+   * A peer has gone.
+   *
+   * @internal
+   */
   protected abstract onPeerClosed(peer: Peer, cause: Error | undefined): void;
   /** Rejects what waits on the socket and ends its readers; runs at the start of `close()`. */
   protected abstract onClose(): void;

@@ -96,6 +96,13 @@ export class SocketEventTarget extends EventTarget {
     listener: (event: CustomEvent<SocketEventMap[K]>) => void,
     options?: boolean | AddEventListenerOptions,
   ): void;
+  /**
+   * Adds a listener for any event, as `EventTarget` does.
+   *
+   * @param type The event name.
+   * @param listener The listener.
+   * @param options The usual `addEventListener` options.
+   */
   override addEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,
