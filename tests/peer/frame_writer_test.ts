@@ -1,3 +1,4 @@
+import { nextTurn } from "../../src/peer/_next_turn.ts";
 import assert from "node:assert/strict";
 import { test, within } from "../_helpers/test.ts";
 import { FrameWriter, SLAB_SIZE } from "../../src/peer/frame_writer.ts";
@@ -20,9 +21,15 @@ class ManualSink {
     },
   });
 
-  /** Completes the oldest write in flight. */
+  /**
+   * Completes the oldest write in flight, then lets the event loop turn once,
+   * as a transport completing a write from an I/O callback does (the writer
+   * waits one turn before a small follow-up write).
+   */
   async complete(): Promise<void> {
     this.#pending.shift()?.resolve();
+    await tick();
+    await nextTurn().promise;
     await tick();
   }
 
