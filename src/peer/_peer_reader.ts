@@ -28,7 +28,9 @@ export interface PeerReaderEvents {
 /**
  * Reads a connection with the sync frame parser, one batch per chunk.
  *
- * - Batches read while paused are held and delivered, in order, on resume.
+ * - Batches read while paused are held and delivered, in order, on resume;
+ *   a Close frame behind them is reported only after them, so a paused
+ *   reader loses nothing its peer sent before saying goodbye.
  * - `discard()` keeps reading to the end of the stream but drops
  *   everything (a closing peer waits for the remote to hang up).
  * - `ended` resolves when the stream ends, breaks, or `stop()` is called.
@@ -45,6 +47,8 @@ export class PeerReader {
   #reading = false;
   #started = false;
   #held: Frame[][] = [];
+  /** A Close frame came behind held batches: reported once they are delivered. */
+  #closeHeld = false;
   #end!: () => void;
 
   /**
@@ -149,12 +153,21 @@ export class PeerReader {
       if (this.#paused || this.#held.length > 0) this.#held.push(data);
       else this.#events.onFrames(data);
     }
-    if (close) this.#events.onClose();
+    if (!close) return;
+    if (this.#held.length > 0) this.#closeHeld = true;
+    else this.#events.onClose();
   }
 
   #deliverHeld(): void {
     while (this.#held.length > 0 && !this.#paused && this.#mode === "deliver") {
       this.#events.onFrames(this.#held.shift()!);
+    }
+    if (
+      this.#held.length === 0 && this.#closeHeld && this.#mode === "deliver"
+    ) {
+      this.#closeHeld = false;
+      this.#events.onClose();
+      return;
     }
     if (this.#held.length === 0 && !this.#paused && this.#started) this.read();
   }

@@ -1,3 +1,4 @@
+import { nextTurn } from "../../src/peer/_next_turn.ts";
 import assert from "node:assert/strict";
 import { test, within } from "../_helpers/test.ts";
 import {
@@ -326,6 +327,30 @@ test("Peer.pause() holds batches until resume(), in order", async () => {
   assert.deepEqual(frames.map((f) => f.payload[0]), [1, 2, 3]);
   await a.close();
   await b.closed;
+});
+
+test("Peer delivers batches held while paused before reporting the Close behind them", async () => {
+  const { a, b } = await openPair();
+  const inbox = new Inbox(b);
+  a.start();
+  b.start();
+  a.send(message(Uint8Array.of(1)));
+  await within(inbox.received(1), 5000, "the first frame");
+  b.pause();
+  a.send(message(Uint8Array.of(2)));
+  a.send(message(Uint8Array.of(3)));
+  const closing = a.close({ linger: 5000 });
+  await a.drained({ bytes: 1 });
+  // Two turns of the loop let the in-process transport hand b the chunk that
+  // holds frames 2, 3 and the Close, while b is paused.
+  await nextTurn().promise;
+  await nextTurn().promise;
+  assert.equal(inbox.frames.length, 1);
+  b.resume();
+  const frames = await within(inbox.received(3), 5000, "the held frames");
+  assert.deepEqual(frames.map((f) => f.payload[0]), [1, 2, 3]);
+  assert.equal(await within(b.closed, 5000, "b to close"), undefined);
+  await closing;
 });
 
 // -- closing --
