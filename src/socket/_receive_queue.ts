@@ -54,7 +54,8 @@ export class ReceiveQueue<T> {
   next(): Promise<IteratorResult<T>> {
     if (this.size > 0) {
       const wasFull = this.full;
-      const value = this.#items[this.#head++] as T;
+      const value = this.#items[this.#head] as T;
+      this.#items[this.#head++] = undefined as T; // let the reader own it alone
       if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
         this.#items = this.#items.slice(this.#head);
         this.#head = 0;

@@ -11,13 +11,17 @@ import type { Peer } from "../peer/peer.ts";
 /** One request, from the call to its settlement. */
 export interface Pending {
   /** Encoded payload. */
-  readonly bytes: Uint8Array;
+  bytes: Uint8Array;
   /** The caller's payload, returned in errors. */
-  readonly value: unknown;
+  value: unknown;
   /** Send again elsewhere when its connection dies. */
   readonly retry: boolean;
-  /** Settles with the reply bytes or the error. */
-  readonly promise: Promise<Uint8Array>;
+  /**
+   * Settles with the reply bytes or the error. Dropped at settlement (with
+   * the payload and the callbacks) so an expiry queue that still lists the
+   * request does not keep the reply alive: read it before then.
+   */
+  promise: Promise<Uint8Array> | undefined;
   /** Id on its current connection. */
   id: number;
   /** Its current connection. */
@@ -171,8 +175,13 @@ export class RequestTable {
       if (index >= 0) this.#room.splice(index, 1);
       pending.admit?.();
     }
-    if (bytes !== undefined) pending.resolve(bytes);
-    else pending.reject(error);
+    const { resolve, reject } = pending;
+    pending.promise = undefined;
+    pending.resolve = pending.reject = ignore;
+    pending.bytes = EMPTY;
+    pending.value = undefined;
+    if (bytes !== undefined) resolve(bytes);
+    else reject(error);
   }
 
   #admitNext(): void {
@@ -190,3 +199,7 @@ export class RequestTable {
     }
   }
 }
+
+const EMPTY = new Uint8Array(0);
+
+function ignore(): void {}

@@ -167,13 +167,14 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     } catch (error) {
       return Promise.reject(error);
     }
+    const reply = this.#decoded(pending);
     if (pending.admitted) {
       this.#dispatch(pending);
-      return this.#decoded(pending);
+      return reply;
     }
     return this.#table.waitForRoom(pending).then(() => {
       if (!pending.settled) this.#dispatch(pending);
-      return this.#decoded(pending);
+      return reply;
     });
   }
 
@@ -192,10 +193,10 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     options: RequestOptions = {},
   ): Promise<PendingReply<T>> {
     const pending = this.#start(payload, options);
-    if (!pending.admitted) await this.#table.waitForRoom(pending);
-    if (!pending.settled) this.#dispatch(pending);
     const reply = this.#decoded(pending);
     reply.catch(() => {});
+    if (!pending.admitted) await this.#table.waitForRoom(pending);
+    if (!pending.settled) this.#dispatch(pending);
     return { reply };
   }
 
@@ -226,11 +227,13 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     return pending;
   }
 
+  /** The reply as the caller sees it; call before the request can settle. */
   #decoded(pending: Pending): Promise<T> {
+    const promise = pending.promise!;
     if (this.#identity) {
-      return pending.promise as Promise<unknown> as Promise<T>;
+      return promise as Promise<unknown> as Promise<T>;
     }
-    return pending.promise.then((bytes) => this.#codec.decode(bytes));
+    return promise.then((bytes) => this.#codec.decode(bytes));
   }
 
   #expire(pending: Pending): void {
