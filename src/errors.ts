@@ -232,7 +232,10 @@ export class HighWaterMarkError extends Error {
    * @param message Which bound was reached.
    * @param options The unsent `value` and the usual `cause`.
    */
-  constructor(message: string, options: ErrorOptions & { value?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: ErrorOptions & { value?: unknown } = {},
+  ) {
     super(message, options);
     this.name = "HighWaterMarkError";
     this.value = options.value;
