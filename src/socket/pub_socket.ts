@@ -270,7 +270,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
     this.#stats.bytesOut += frame.payload.byteLength;
   }
 
-  /** @inheritdoc */
+  /** @internal A handshaken peer joins: route its frames here. */
   protected onPeer(peer: Peer, endpoint: string): void {
     this.#subscribers.set(peer, {
       matcher: new TopicMatcher(),
@@ -320,12 +320,12 @@ export class PubSocket<T = Uint8Array> extends Socket {
     }
   }
 
-  /** @inheritdoc */
+  /** @internal A peer has gone: settle what waited on it. */
   protected onPeerClosed(peer: Peer): void {
     this.#subscribers.delete(peer);
   }
 
-  /** @inheritdoc */
+  /** @internal The socket closes: end readers, fail what waits. */
   protected onClose(): void {}
 }
 

@@ -54,8 +54,9 @@ export interface RepSocketStats extends ConnectionStats {
   unanswered: number;
   /** Replies that could not be sent because the peer had gone. */
   peerLost: number;
-  /** Payload bytes received and sent. */
+  /** Payload bytes received. */
   bytesIn: number;
+  /** Payload bytes sent. */
   bytesOut: number;
 }
 
@@ -127,7 +128,7 @@ export class RepSocket<T = Uint8Array> extends Socket
     return this.#queue.iterator();
   }
 
-  /** @inheritdoc */
+  /** @internal A handshaken peer joins: route its frames here. */
   protected onPeer(peer: Peer, endpoint: string): void {
     this.#peers.set(peer, { unanswered: 0, paused: false, endpoint });
     peer.onFrames = (frames) => this.#receive(peer, frames);
@@ -201,12 +202,12 @@ export class RepSocket<T = Uint8Array> extends Socket
     };
   }
 
-  /** @inheritdoc */
+  /** @internal A peer has gone: settle what waited on it. */
   protected onPeerClosed(peer: Peer): void {
     this.#peers.delete(peer);
   }
 
-  /** @inheritdoc */
+  /** @internal The socket closes: end readers, fail what waits. */
   protected onClose(): void {
     this.#queue.close({ discard: true });
   }

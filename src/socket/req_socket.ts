@@ -70,8 +70,9 @@ export interface ReqSocketStats extends ConnectionStats {
   retried: number;
   /** Requests waiting for a reply, for a connection, or for room. */
   pending: number;
-  /** Payload bytes sent and received. */
+  /** Payload bytes sent. */
   bytesOut: number;
+  /** Payload bytes received. */
   bytesIn: number;
   /** Round-trip times of recent requests, in ms. */
   rtt: { count: number; mean: number; p50: number; p99: number };
@@ -276,7 +277,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     return ring[this.#next];
   }
 
-  /** @inheritdoc */
+  /** @internal A handshaken peer joins: route its frames here. */
   protected onPeer(peer: Peer): void {
     this.#ring = [...this.#ring, peer];
     peer.onFrames = (frames) => this.#receive(peer, frames);
@@ -303,7 +304,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     }
   }
 
-  /** @inheritdoc */
+  /** @internal A peer has gone: settle what waited on it. */
   protected onPeerClosed(peer: Peer, cause: Error | undefined): void {
     this.#ring = this.#ring.filter((p) => p !== peer);
     for (const pending of this.#table.orphans(peer)) {
@@ -320,7 +321,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     }
   }
 
-  /** @inheritdoc */
+  /** @internal The socket closes: end readers, fail what waits. */
   protected onClose(): void {
     this.#waiting.length = 0;
     this.#deadlines.clear();

@@ -201,7 +201,7 @@ export class SubSocket<T = Uint8Array> extends Socket
     return acked;
   }
 
-  /** @inheritdoc */
+  /** @internal A handshaken peer joins: route its frames here. */
   protected onPeer(peer: Peer, endpoint: string): void {
     const publisher: Publisher = {
       endpoint,
@@ -284,14 +284,14 @@ export class SubSocket<T = Uint8Array> extends Socket
     for (const peer of this.#publishers.keys()) peer.resume();
   }
 
-  /** @inheritdoc */
+  /** @internal A peer has gone: settle what waited on it. */
   protected onPeerClosed(peer: Peer): void {
     const publisher = this.#publishers.get(peer);
     this.#publishers.delete(peer);
     for (const resolve of publisher?.acks.values() ?? []) resolve();
   }
 
-  /** @inheritdoc */
+  /** @internal The socket closes: end readers, fail what waits. */
   protected onClose(): void {
     this.#queue.close({ discard: true });
     for (const publisher of this.#publishers.values()) {
