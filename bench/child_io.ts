@@ -12,7 +12,7 @@
  * @module
  */
 
-import { type BenchArgs, parseBenchArgs } from "./bench_args.ts";
+import { type BenchArgs, parseBenchArgs, type Role } from "./bench_args.ts";
 
 interface DenoLike {
   args: string[];
@@ -200,4 +200,25 @@ export async function settleWithin(
     new Promise((resolve) => (timer = setTimeout(resolve, ms))),
   ]);
   clearTimeout(timer);
+}
+
+/** What a child script does for each role it can play. */
+export type RoleHandlers = Partial<
+  Record<Role, (context: ChildContext) => Promise<void>>
+>;
+
+/**
+ * Runs the handler of the role named on the command line.
+ *
+ * @param script Names the script in the error for a role it cannot play.
+ * @param roles One handler per role the script supports.
+ */
+export function runRoles(script: string, roles: RoleHandlers): void {
+  runChild(async (context) => {
+    const handler = roles[context.args.role];
+    if (handler === undefined) {
+      throw new TypeError(`${script} cannot play "${context.args.role}"`);
+    }
+    await handler(context);
+  });
 }

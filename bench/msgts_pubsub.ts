@@ -9,7 +9,7 @@
  */
 
 import type { BenchArgs } from "./bench_args.ts";
-import { type ChildContext, emit, runChild, settleWithin } from "./child_io.ts";
+import { type ChildContext, emit, runRoles, settleWithin } from "./child_io.ts";
 import { loadMsgTs, type MsgTsPub, type MsgTsSub } from "./msgts_api.ts";
 import { RateWindow, type ThroughputSample } from "./rate_window.ts";
 import { YIELD_EVERY, yieldTurn } from "./yield_turn.ts";
@@ -104,15 +104,8 @@ async function inproc({ args, commands, peakRss }: ChildContext) {
   await commands.stop;
 }
 
-runChild(async (context) => {
-  switch (context.args.role) {
-    case "pub":
-      return await publish(context);
-    case "sub":
-      return await subscribe(context);
-    case "inproc-pubsub":
-      return await inproc(context);
-    default:
-      throw new TypeError(`msgts_pubsub cannot play "${context.args.role}"`);
-  }
+runRoles("msgts_pubsub", {
+  pub: publish,
+  sub: subscribe,
+  "inproc-pubsub": inproc,
 });

@@ -11,7 +11,7 @@
  */
 
 import type { BenchArgs } from "./bench_args.ts";
-import { type ChildContext, emit, runChild, settleWithin } from "./child_io.ts";
+import { type ChildContext, emit, runRoles, settleWithin } from "./child_io.ts";
 import { measureLatency } from "./latency_recorder.ts";
 import { loadMsgTs, type MsgTsRep, type MsgTsReq } from "./msgts_api.ts";
 import { RateWindow, type ThroughputSample } from "./rate_window.ts";
@@ -114,19 +114,11 @@ async function inproc({ args, commands, peakRss }: ChildContext) {
   await commands.stop;
 }
 
-runChild(async (context) => {
-  switch (context.args.role) {
-    case "rep":
-    case "router":
-      return await reply(context);
-    case "req":
-      return await request(context);
-    case "pipeline":
-      return await pipeline(context);
-    case "inproc-req":
-    case "inproc-pipeline":
-      return await inproc(context);
-    default:
-      throw new TypeError(`msgts_reqrep cannot play "${context.args.role}"`);
-  }
+runRoles("msgts_reqrep", {
+  rep: reply,
+  router: reply,
+  req: request,
+  pipeline: pipeline,
+  "inproc-req": inproc,
+  "inproc-pipeline": inproc,
 });

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { type ChildContext, emit, runChild } from "./child_io.ts";
+import { type ChildContext, emit, runRoles } from "./child_io.ts";
 import {
   formatRawAddress,
   parseRawAddress,
@@ -257,20 +257,11 @@ async function pipeline({ args, commands }: ChildContext) {
   socket.end();
 }
 
-runChild(async (context) => {
-  switch (context.args.role) {
-    case "pub":
-      return await publish(context);
-    case "sub":
-      return await subscribe(context);
-    case "rep":
-    case "router":
-      return await echo(context);
-    case "req":
-      return await ping(context);
-    case "pipeline":
-      return await pipeline(context);
-    default:
-      throw new TypeError(`raw_bun cannot play "${context.args.role}"`);
-  }
+runRoles("raw_bun", {
+  pub: publish,
+  sub: subscribe,
+  rep: echo,
+  router: echo,
+  req: ping,
+  pipeline: pipeline,
 });

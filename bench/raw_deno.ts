@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type ChildContext, emit, runChild } from "./child_io.ts";
+import { type ChildContext, emit, runRoles } from "./child_io.ts";
 import {
   formatRawAddress,
   parseRawAddress,
@@ -191,20 +191,11 @@ async function pipeline({ args, commands }: ChildContext) {
   closeQuietly(conn);
 }
 
-runChild(async (context) => {
-  switch (context.args.role) {
-    case "pub":
-      return await publish(context);
-    case "sub":
-      return await subscribe(context);
-    case "rep":
-    case "router":
-      return await echo(context);
-    case "req":
-      return await ping(context);
-    case "pipeline":
-      return await pipeline(context);
-    default:
-      throw new TypeError(`raw_deno cannot play "${context.args.role}"`);
-  }
+runRoles("raw_deno", {
+  pub: publish,
+  sub: subscribe,
+  rep: echo,
+  router: echo,
+  req: ping,
+  pipeline: pipeline,
 });

@@ -11,7 +11,7 @@
 
 import * as net from "node:net";
 import { once } from "node:events";
-import { type ChildContext, emit, runChild } from "./child_io.ts";
+import { type ChildContext, emit, runRoles } from "./child_io.ts";
 import { formatRawAddress, parseRawAddress } from "./endpoint_url.ts";
 import { frameBatch, framesPerBatch } from "./frame_batch.ts";
 import { FrameCounter } from "./frame_counter.ts";
@@ -165,20 +165,11 @@ async function pipeline({ args, commands }: ChildContext) {
   socket.destroy();
 }
 
-runChild(async (context) => {
-  switch (context.args.role) {
-    case "pub":
-      return await publish(context);
-    case "sub":
-      return await subscribe(context);
-    case "rep":
-    case "router":
-      return await echo(context);
-    case "req":
-      return await ping(context);
-    case "pipeline":
-      return await pipeline(context);
-    default:
-      throw new TypeError(`raw_node cannot play "${context.args.role}"`);
-  }
+runRoles("raw_node", {
+  pub: publish,
+  sub: subscribe,
+  rep: echo,
+  router: echo,
+  req: ping,
+  pipeline: pipeline,
 });

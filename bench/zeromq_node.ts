@@ -9,7 +9,7 @@
  */
 
 import * as zmq from "zeromq";
-import { type ChildContext, emit, runChild } from "./child_io.ts";
+import { type ChildContext, emit, runRoles } from "./child_io.ts";
 import { measureLatency } from "./latency_recorder.ts";
 import { RateWindow } from "./rate_window.ts";
 import { YIELD_EVERY, yieldTurn } from "./yield_turn.ts";
@@ -138,21 +138,11 @@ async function pipeline({ args, commands }: ChildContext) {
   dealer.close();
 }
 
-runChild(async (context) => {
-  switch (context.args.role) {
-    case "pub":
-      return await publish(context);
-    case "sub":
-      return await subscribe(context);
-    case "rep":
-      return await reply(context);
-    case "req":
-      return await request(context);
-    case "router":
-      return await route(context);
-    case "pipeline":
-      return await pipeline(context);
-    default:
-      throw new TypeError(`zeromq_node cannot play "${context.args.role}"`);
-  }
+runRoles("zeromq_node", {
+  pub: publish,
+  sub: subscribe,
+  rep: reply,
+  req: request,
+  router: route,
+  pipeline: pipeline,
 });
