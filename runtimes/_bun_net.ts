@@ -9,6 +9,7 @@
 import { lstat, unlink } from "node:fs/promises";
 import { abortable } from "../src/transport/abortable.ts";
 import type { SocketFileSystem } from "../src/transport/clear_stale_socket.ts";
+export { checkScheme } from "../src/transport/check_scheme.ts";
 import {
   connectFailure,
   toConnectionError,
@@ -169,21 +170,6 @@ export function serve(
     onClose: () => server.stop(false),
   });
   return bound.listener;
-}
-
-/**
- * Refuses an endpoint of another scheme.
- *
- * @param scheme The transport's scheme.
- * @param endpoint The endpoint given.
- * @throws {TypeError} When the schemes differ.
- */
-export function checkScheme(scheme: string, endpoint: Endpoint): void {
-  if (endpoint.scheme !== scheme) {
-    throw new TypeError(
-      `Cannot use ${endpoint.url} with the ${scheme} transport: wrong scheme`,
-    );
-  }
 }
 
 /** The unix socket file operations of `clearStaleSocket`, on `node:fs` and `Bun.connect`. */

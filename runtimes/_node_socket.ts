@@ -11,6 +11,7 @@ import { lstat, unlink } from "node:fs/promises";
 import * as net from "node:net";
 import { abortable } from "../src/transport/abortable.ts";
 import type { SocketFileSystem } from "../src/transport/clear_stale_socket.ts";
+export { checkScheme } from "../src/transport/check_scheme.ts";
 import {
   connectFailure,
   toConnectionError,
@@ -148,21 +149,6 @@ export async function serve(
     listener.push(wrap(socket, endpoint.scheme, url));
   });
   return listener;
-}
-
-/**
- * Refuses an endpoint of another scheme.
- *
- * @param scheme The transport's scheme.
- * @param endpoint The endpoint given.
- * @throws {TypeError} When the schemes differ.
- */
-export function checkScheme(scheme: string, endpoint: Endpoint): void {
-  if (endpoint.scheme !== scheme) {
-    throw new TypeError(
-      `Cannot use ${endpoint.url} with the ${scheme} transport: wrong scheme`,
-    );
-  }
 }
 
 /** The unix socket file operations of `clearStaleSocket`, on `node:fs` and `node:net`. */
