@@ -18,7 +18,10 @@ import {
   type ByteChannel,
   streamConnection,
 } from "../src/transport/stream_connection.ts";
-import type { TlsOptions } from "../src/transport/tls_options.ts";
+import {
+  serverTlsSettings,
+  type TlsOptions,
+} from "../src/transport/tls_options.ts";
 import type {
   Connection,
   ConnectOptions,
@@ -94,13 +97,7 @@ export async function listenNodeTls(
   options: TlsOptions,
 ): Promise<Listener> {
   const tls = await import("node:tls");
-  const server = tls.createServer({
-    cert: options.cert,
-    key: options.key,
-    ca: options.ca,
-    requestCert: true,
-    rejectUnauthorized: true,
-  });
+  const server = tls.createServer(serverTlsSettings(endpoint, options));
   // A client that fails the handshake is dropped by node:tls; nothing to do.
   server.on("tlsClientError", () => {});
   try {

@@ -31,7 +31,7 @@ import { clearStaleSocket } from "../src/transport/clear_stale_socket.ts";
 import type { Endpoint } from "../src/transport/endpoint.ts";
 import { inproc } from "../src/transport/inproc_transport.ts";
 import {
-  checkListenTls,
+  serverTlsSettings,
   type TlsOptions,
 } from "../src/transport/tls_options.ts";
 import type { Transport } from "../src/transport/transport.ts";
@@ -161,24 +161,9 @@ export function tls(options: TlsOptions): Transport {
     listen: async (endpoint) => {
       checkScheme("tls", endpoint);
       return await Promise.resolve(
-        serve(endpoint, serverTls(endpoint, options)),
+        serve(endpoint, serverTlsSettings(endpoint, options)),
       );
     },
-  };
-}
-
-function serverTls(
-  endpoint: Endpoint,
-  options: TlsOptions,
-): BunServerTls {
-  const { cert, key, ca } = checkListenTls(endpoint, options);
-  const verify = options.requestClientCert === true;
-  return {
-    cert,
-    key,
-    requestCert: verify,
-    rejectUnauthorized: verify,
-    ...(ca === undefined ? {} : { ca }),
   };
 }
 

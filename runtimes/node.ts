@@ -33,7 +33,7 @@ import { clearStaleSocket } from "../src/transport/clear_stale_socket.ts";
 import type { Endpoint } from "../src/transport/endpoint.ts";
 import { inproc } from "../src/transport/inproc_transport.ts";
 import {
-  checkListenTls,
+  serverTlsSettings,
   type TlsOptions,
 } from "../src/transport/tls_options.ts";
 import type { Transport } from "../src/transport/transport.ts";
@@ -160,7 +160,7 @@ export function tls(options: TlsOptions): Transport {
     },
     listen: async (endpoint) => {
       checkScheme("tls", endpoint);
-      const server = nodeTls.createServer(serverOptions(endpoint, options));
+      const server = nodeTls.createServer(serverTlsSettings(endpoint, options));
       // A client that fails the handshake is dropped by node:tls; nothing to do.
       server.on("tlsClientError", () => {});
       return await serve(server, endpoint, {
@@ -185,21 +185,6 @@ function clientOptions(
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.cert === undefined ? {} : { cert: options.cert }),
     ...(options.key === undefined ? {} : { key: options.key }),
-  };
-}
-
-function serverOptions(
-  endpoint: Endpoint,
-  options: TlsOptions,
-): nodeTls.TlsOptions {
-  const { cert, key, ca } = checkListenTls(endpoint, options);
-  const verify = options.requestClientCert === true;
-  return {
-    cert,
-    key,
-    requestCert: verify,
-    rejectUnauthorized: verify,
-    ...(ca === undefined ? {} : { ca }),
   };
 }
 

@@ -96,3 +96,54 @@ export function checkListenTls(
   }
   return { ...options, cert, key };
 }
+
+/** What a TLS server needs, in the shape `node:tls` and `Bun.listen` both take. */
+export interface ServerTlsSettings {
+  /** Server certificate (PEM). */
+  cert: string;
+  /** Its private key (PEM). */
+  key: string;
+  /** CAs that verify client certificates, when any. */
+  ca?: string | string[];
+  /** Ask clients for a certificate. */
+  requestCert: boolean;
+  /** Refuse clients whose certificate does not verify. */
+  rejectUnauthorized: boolean;
+}
+
+/**
+ * Checks TLS options for listening (see `checkListenTls`) and turns them into
+ * server settings: client certificates are requested and enforced exactly
+ * when `requestClientCert` is set.
+ *
+ * @param endpoint The endpoint about to be listened on, named in errors.
+ * @param options The TLS options.
+ * @returns The server settings.
+ * @throws {TypeError} When the options cannot listen.
+ *
+ * @example Mutual TLS settings
+ * ```ts
+ * import { serverTlsSettings } from "./tls_options.ts";
+ * import { parseEndpoint } from "./endpoint.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const settings = serverTlsSettings(parseEndpoint("tls://127.0.0.1:0"), {
+ *   cert: "CERT", key: "KEY", ca: "CA", requestClientCert: true,
+ * });
+ * assert.equal(settings.rejectUnauthorized, true);
+ * ```
+ */
+export function serverTlsSettings(
+  endpoint: Endpoint,
+  options: TlsOptions,
+): ServerTlsSettings {
+  const { cert, key, ca } = checkListenTls(endpoint, options);
+  const verify = options.requestClientCert === true;
+  return {
+    cert,
+    key,
+    requestCert: verify,
+    rejectUnauthorized: verify,
+    ...(ca === undefined ? {} : { ca }),
+  };
+}
