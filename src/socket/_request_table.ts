@@ -121,8 +121,8 @@ export class RequestTable {
     });
   }
 
-  /** Gives `pending` the next id on `peer`. */
-  assign(pending: Pending, peer: Peer): void {
+  /** Gives `pending` the next id on `peer`, sent at `sentAt` (`performance.now()`). */
+  assign(pending: Pending, peer: Peer, sentAt: number): void {
     let requests = this.#byPeer.get(peer);
     if (requests === undefined) {
       requests = { next: 0, byId: new Map() };
@@ -133,7 +133,7 @@ export class RequestTable {
     requests.next = (id + 1) >>> 0;
     pending.id = id;
     pending.peer = peer;
-    pending.sentAt = performance.now();
+    pending.sentAt = sentAt;
     requests.byId.set(id, pending);
   }
 

@@ -13,7 +13,7 @@ import { TopicMatcher } from "../topic/topic_matcher.ts";
 import { validatePattern } from "../topic/validate_pattern.ts";
 import { validateTopic } from "../topic/validate_topic.ts";
 import { SocketType } from "../wire/socket_type.ts";
-import { yieldToEventLoop } from "./_yield.ts";
+import { nextTurn } from "../peer/_next_turn.ts";
 import { type ConnectionStats, Socket } from "./socket.ts";
 import type { SocketOptions } from "./socket_options.ts";
 
@@ -212,7 +212,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
     const now = performance.now();
     if (now - this.#lastYield < YIELD_EVERY_MS) return RESOLVED;
     this.#lastYield = now;
-    return yieldToEventLoop();
+    return nextTurn().promise;
   }
 
   async #publishAfter(previous: Promise<void>, frame: Frame): Promise<void> {
@@ -295,7 +295,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
         );
         return;
       }
-      const pattern = new TextDecoder().decode(frame.payload);
+      const pattern = DECODER.decode(frame.payload);
       try {
         validatePattern(pattern);
       } catch (cause) {
@@ -331,5 +331,6 @@ export class PubSocket<T = Uint8Array> extends Socket {
 
 const EMPTY = new Uint8Array(0);
 const RESOLVED = Promise.resolve();
+const DECODER = new TextDecoder();
 /** Longest stretch of non-blocking publishes before `publish()` yields to I/O, in ms. */
 const YIELD_EVERY_MS = 1;

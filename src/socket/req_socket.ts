@@ -170,7 +170,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     }
     const reply = this.#decoded(pending);
     if (pending.admitted) {
-      this.#dispatch(pending);
+      this.#dispatch(pending, pending.sentAt); // sent in the tick it started: one clock read
       return reply;
     }
     return this.#table.waitForRoom(pending).then(() => {
@@ -215,9 +215,9 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     const timeout = options.timeout ?? this.#timeout;
     const retry = options.retry ?? this.#options.retry ?? false;
     const pending = this.#table.create(bytes, payload, retry, timeout);
-    if (Number.isFinite(timeout)) {
-      this.#deadlines.add(pending, timeout, performance.now());
-    }
+    const now = performance.now();
+    pending.sentAt = now;
+    if (Number.isFinite(timeout)) this.#deadlines.add(pending, timeout, now);
     const signal = options.signal;
     if (signal !== undefined) {
       const onAbort = () => this.#fail(pending, signal.reason);
@@ -251,13 +251,14 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     this.#table.settle(pending, error);
   }
 
-  #dispatch(pending: Pending): void {
+  /** Sends `pending` to the next peer, or parks it until one connects; `now` is the send time. */
+  #dispatch(pending: Pending, now: number = performance.now()): void {
     const peer = this.#pick();
     if (peer === undefined) {
       this.#waiting.push(pending);
       return;
     }
-    this.#table.assign(pending, peer);
+    this.#table.assign(pending, peer, now);
     this.#stats.requests++;
     this.#stats.bytesOut += pending.bytes.byteLength;
     peer.send({
@@ -286,6 +287,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
   }
 
   #receive(peer: Peer, frames: Frame[]): void {
+    const now = performance.now(); // a batch arrived at once: one clock read
     for (const frame of frames) {
       if (frame.kind !== FrameKind.Reply) {
         peer.abort(
@@ -299,7 +301,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
       if (pending === undefined) continue; // late reply to a request that timed out or was aborted
       this.#stats.replies++;
       this.#stats.bytesIn += frame.payload.byteLength;
-      this.#rtt.record(performance.now() - pending.sentAt);
+      this.#rtt.record(now - pending.sentAt);
       this.#table.settle(pending, undefined, frame.payload);
     }
   }

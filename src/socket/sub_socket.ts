@@ -193,7 +193,7 @@ export class SubSocket<T = Uint8Array> extends Socket
     if (peer.isClosed) return Promise.resolve();
     const id = publisher.nextId;
     publisher.nextId = (id + 1) >>> 0;
-    const payload = new TextEncoder().encode(pattern);
+    const payload = ENCODER.encode(pattern);
     const acked = new Promise<void>((resolve) =>
       publisher.acks.set(id, resolve)
     );
@@ -300,3 +300,5 @@ export class SubSocket<T = Uint8Array> extends Socket
     }
   }
 }
+
+const ENCODER = new TextEncoder();
