@@ -28,7 +28,6 @@
  */
 
 import { clearStaleSocket } from "../src/transport/clear_stale_socket.ts";
-import type { Endpoint } from "../src/transport/endpoint.ts";
 import { inproc } from "../src/transport/inproc_transport.ts";
 import {
   serverTlsSettings,
@@ -37,7 +36,6 @@ import {
 import type { Transport } from "../src/transport/transport.ts";
 import type { TransportsOptions } from "../src/transport/transports_options.ts";
 import {
-  type BunServerTls,
   checkScheme,
   dial,
   serve,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { WireReader } from "../transport/_wire_ends.ts";
 import { FrameParser } from "../frame/decode_frame.ts";
 import type { Frame } from "../frame/frame.ts";
 import { splitControl } from "./_control_frames.ts";
@@ -38,7 +39,7 @@ export interface PeerReaderEvents {
 export class PeerReader {
   /** Resolves once reading is over for good. */
   readonly ended: Promise<void>;
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #reader: WireReader;
   #parser: FrameParser;
   #events: PeerReaderEvents;
   #rest: Uint8Array | undefined;
@@ -60,7 +61,7 @@ export class PeerReader {
    * @param events Where to report.
    */
   constructor(
-    reader: ReadableStreamDefaultReader<Uint8Array>,
+    reader: WireReader,
     rest: Uint8Array,
     maxFrameSize: number,
     events: PeerReaderEvents,

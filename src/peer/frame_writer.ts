@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { WireWriter } from "../transport/_wire_ends.ts";
 import type { Frame } from "../frame/frame.ts";
 import { encodedFrameSize, encodeFrame } from "../frame/encode_frame.ts";
 import { LENGTH_PREFIX_SIZE } from "../frame/frame.ts";
@@ -77,7 +78,7 @@ interface Waiter {
  * ```
  */
 export class FrameWriter {
-  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #writer: WireWriter;
   #options: FrameWriterOptions;
   #slab = new Uint8Array(SLAB_SIZE);
   /** Start of the slab bytes not yet handed out. */
@@ -109,7 +110,7 @@ export class FrameWriter {
    * @param options Frame size bound and callbacks.
    */
   constructor(
-    writer: WritableStreamDefaultWriter<Uint8Array>,
+    writer: WireWriter,
     options: FrameWriterOptions,
   ) {
     this.#writer = writer;

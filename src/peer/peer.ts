@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { WireWriter } from "../transport/_wire_ends.ts";
 import { SocketClosedError } from "../errors.ts";
 import { type Frame, FrameKind } from "../frame/frame.ts";
 import type { Connection } from "../transport/transport.ts";
@@ -118,7 +119,7 @@ export class Peer {
   /** Receives each batch of inbound frames. Set it before `start()`. */
   onFrames: (frames: Frame[], peer: Peer) => void = ignore;
   #conn: Connection;
-  #rawWriter: WritableStreamDefaultWriter<Uint8Array>;
+  #rawWriter: WireWriter;
   #settings: PeerSettings;
   #writer: FrameWriter;
   #reader: PeerReader;

@@ -9,6 +9,7 @@
 import { ConnectionError } from "../errors.ts";
 import { toConnectionError } from "./connection_failure.ts";
 import type { Connection } from "./transport.ts";
+import type { WireEnds } from "./_wire_ends.ts";
 
 /** The primitives of a byte socket, as {@linkcode streamConnection} needs them. */
 export interface ByteChannel {
@@ -37,16 +38,37 @@ export interface StreamConnectionOptions {
   highWaterMark?: number;
 }
 
+const DONE: ReadableStreamReadDoneResult<Uint8Array> = { done: true };
+
+/** A read settled: a chunk, the end, or the error to throw. */
+type ReadOutcome = { chunk: Uint8Array | null } | { error: unknown };
+
+interface ReadWaiter {
+  resolve(result: ReadableStreamReadResult<Uint8Array>): void;
+  reject(error: unknown): void;
+}
+
 class ChannelConnection implements Connection {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<Uint8Array>;
   readonly localAddress: string;
   readonly remoteAddress: string;
   readonly closed: Promise<void>;
   #channel: ByteChannel;
   #endpoint: string;
-  #reads!: ReadableStreamDefaultController<Uint8Array>;
-  #writes!: WritableStreamDefaultController;
+  #highWaterMark: number;
+  #readable: ReadableStream<Uint8Array> | undefined;
+  #writable: WritableStream<Uint8Array> | undefined;
+  #reads: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #writes: WritableStreamDefaultController | undefined;
+  /** Set once `wireEnds()` took the connection: the streams stay unused. */
+  #direct = false;
+  /** The direct reader's read ahead, started as soon as the last one settled. */
+  #ahead: Promise<ReadOutcome> | undefined;
+  /** The direct reader's waiting `read()`, settled early by the end of reading. */
+  #waiting: ReadWaiter | undefined;
+  /** What broke reading, for the direct reader. */
+  #readFailure: ConnectionError | undefined;
+  /** The direct writer's last write: the next one starts after it. */
+  #lastWrite: Promise<void> | undefined;
   #readEnded = false;
   #writeEnded = false;
   #shut = false;
@@ -58,27 +80,80 @@ class ChannelConnection implements Connection {
     this.localAddress = options.localAddress ?? options.endpoint;
     this.remoteAddress = options.remoteAddress ?? options.endpoint;
     this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
-    const highWaterMark = options.highWaterMark ?? 64 * 1024;
-    this.readable = new ReadableStream<Uint8Array>({
+    this.#highWaterMark = options.highWaterMark ?? 64 * 1024;
+  }
+
+  /** Made on first use; once `wireEnds()` took the connection, a locked stream. */
+  get readable(): ReadableStream<Uint8Array> {
+    if (this.#readable !== undefined) return this.#readable;
+    if (this.#direct) {
+      this.#readable = new ReadableStream<Uint8Array>();
+      this.#readable.getReader();
+      return this.#readable;
+    }
+    this.#readable = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#reads = controller;
+        if (this.#readEnded) controller.close();
       },
       pull: () => this.#pull(),
       cancel: () => this.#endRead(),
-    }, new ByteLengthQueuingStrategy({ highWaterMark }));
-    this.writable = new WritableStream<Uint8Array>(
+    }, new ByteLengthQueuingStrategy({ highWaterMark: this.#highWaterMark }));
+    return this.#readable;
+  }
+
+  /** Made on first use; once `wireEnds()` took the connection, a locked stream. */
+  get writable(): WritableStream<Uint8Array> {
+    if (this.#writable !== undefined) return this.#writable;
+    if (this.#direct) {
+      this.#writable = new WritableStream<Uint8Array>();
+      this.#writable.getWriter();
+      return this.#writable;
+    }
+    this.#writable = new WritableStream<Uint8Array>(
       {
         start: (controller) => {
           this.#writes = controller;
+          if (this.#writeEnded) controller.error(this.#closedError());
         },
         write: (chunk) => this.#write(chunk),
         close: () => this.#closeWrite(),
         abort: () => this.#shutdown(),
       },
       new ByteLengthQueuingStrategy({
-        highWaterMark: Math.max(1, highWaterMark),
+        highWaterMark: Math.max(1, this.#highWaterMark),
       }),
     );
+    return this.#writable;
+  }
+
+  /**
+   * A reader and a writer straight over the channel, with no stream between
+   * them and the socket, when neither stream has been used yet.
+   */
+  wireEnds(): WireEnds | undefined {
+    if (this.#readable !== undefined || this.#writable !== undefined) {
+      return undefined;
+    }
+    this.#direct = true;
+    this.#ahead = this.#readChannel();
+    return {
+      reader: {
+        read: () => this.#readDirect(),
+        cancel: () => {
+          this.#endRead();
+          return Promise.resolve();
+        },
+      },
+      writer: {
+        write: (chunk) => this.#writeDirect(chunk),
+        close: () => this.#closeDirect(),
+        abort: () => {
+          this.#shutdown();
+          return Promise.resolve();
+        },
+      },
+    };
   }
 
   close(): Promise<void> {
@@ -87,20 +162,83 @@ class ChannelConnection implements Connection {
   }
 
   async #pull(): Promise<void> {
-    let chunk: Uint8Array | null;
-    try {
-      chunk = await this.#channel.read();
-    } catch (error) {
-      if (this.#readEnded || this.#shut) return this.#endRead();
-      this.#readEnded = true;
-      this.#reads.error(
-        toConnectionError(error, `Cannot read from ${this.#endpoint}`),
-      );
-      return this.#shutdown();
+    const outcome = await this.#readChannel();
+    if ("error" in outcome) return this.#reads!.error(outcome.error);
+    if (outcome.chunk !== null && !this.#readEnded) {
+      this.#reads!.enqueue(outcome.chunk);
     }
-    if (this.#readEnded) return;
-    if (chunk === null) return this.#endRead();
-    if (chunk.byteLength > 0) this.#reads.enqueue(chunk);
+  }
+
+  /**
+   * One read from the channel, settled as an outcome: `null` once the read
+   * side ended (closed or cancelled), the error that broke it otherwise.
+   */
+  async #readChannel(): Promise<ReadOutcome> {
+    for (;;) {
+      let chunk: Uint8Array | null;
+      try {
+        chunk = await this.#channel.read();
+      } catch (error) {
+        if (this.#readEnded || this.#shut) {
+          this.#endRead();
+          return { chunk: null };
+        }
+        const failure = toConnectionError(
+          error,
+          `Cannot read from ${this.#endpoint}`,
+        );
+        this.#readFailure = failure;
+        this.#readEnded = true;
+        this.#shutdown();
+        return { error: failure };
+      }
+      if (this.#readEnded) return { chunk: null };
+      if (chunk === null) {
+        this.#endRead();
+        return { chunk: null };
+      }
+      if (chunk.byteLength > 0) return { chunk };
+    }
+  }
+
+  #readDirect(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (this.#readFailure !== undefined) {
+      return Promise.reject(this.#readFailure);
+    }
+    const ahead = this.#ahead;
+    if (ahead === undefined || this.#readEnded) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      this.#waiting = waiter;
+      ahead.then((outcome) => {
+        if (this.#waiting !== waiter) return; // woken by the end or a failure
+        this.#waiting = undefined;
+        if ("error" in outcome) return reject(outcome.error);
+        if (outcome.chunk === null) return resolve(DONE);
+        this.#ahead = this.#readChannel();
+        resolve({ done: false, value: outcome.chunk });
+      });
+    });
+  }
+
+  #writeDirect(chunk: Uint8Array): Promise<void> {
+    if (this.#writeEnded) return Promise.reject(this.#closedError());
+    const last = this.#lastWrite;
+    const write = last === undefined
+      ? this.#write(chunk)
+      : last.then(() => this.#write(chunk));
+    this.#lastWrite = write;
+    const settle = () => {
+      if (this.#lastWrite === write) this.#lastWrite = undefined;
+    };
+    write.then(settle, settle);
+    return write;
+  }
+
+  async #closeDirect(): Promise<void> {
+    await this.#lastWrite;
+    if (this.#writeEnded) throw this.#closedError();
+    await this.#closeWrite();
   }
 
   async #write(chunk: Uint8Array): Promise<void> {
@@ -138,9 +276,13 @@ class ChannelConnection implements Connection {
     if (!this.#readEnded) {
       this.#readEnded = true;
       try {
-        this.#reads.close();
+        this.#reads?.close();
       } catch { /* cancelled: already closed */ }
     }
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (this.#readFailure !== undefined) waiting?.reject(this.#readFailure);
+    else waiting?.resolve(DONE);
     if (this.#writeEnded) this.#shutdown();
   }
 
@@ -153,7 +295,7 @@ class ChannelConnection implements Connection {
     this.#endRead();
     if (!this.#writeEnded) {
       this.#writeEnded = true;
-      this.#writes.error(this.#closedError());
+      this.#writes?.error(this.#closedError());
     }
     this.#resolveClosed();
   }
@@ -216,4 +358,16 @@ export function streamConnection(
   options: StreamConnectionOptions,
 ): Connection {
   return new ChannelConnection(channel, options);
+}
+
+/**
+ * The direct reader and writer of a connection built by
+ * {@linkcode streamConnection}, when neither of its streams was used yet;
+ * its streams are then locked for good.
+ *
+ * @param conn Any connection.
+ * @returns The ends, or `undefined` for any other connection.
+ */
+export function directEnds(conn: Connection): WireEnds | undefined {
+  return conn instanceof ChannelConnection ? conn.wireEnds() : undefined;
 }

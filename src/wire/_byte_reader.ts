@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { WireReader } from "../transport/_wire_ends.ts";
+
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -14,7 +16,7 @@ const EMPTY = new Uint8Array(0);
  * arrives behind leftover bytes is copied together with them.
  */
 export class ByteReader {
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #reader: WireReader;
   #buffer: Uint8Array = EMPTY;
   #start = 0;
   #received = 0;
@@ -24,7 +26,7 @@ export class ByteReader {
    *
    * @param reader The locked reader to pull from.
    */
-  constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  constructor(reader: WireReader) {
     this.#reader = reader;
   }
 

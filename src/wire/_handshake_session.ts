@@ -5,6 +5,11 @@
  * @module
  */
 
+import {
+  wireEnds,
+  type WireReader,
+  type WireWriter,
+} from "../transport/_wire_ends.ts";
 import { HandshakeError } from "../errors.ts";
 import type { Connection } from "../transport/transport.ts";
 import { ByteReader } from "./_byte_reader.ts";
@@ -41,8 +46,8 @@ export class HandshakeSession {
   #conn: Connection;
   #options: HandshakeOptions;
   #greeting: Uint8Array;
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
-  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #reader: WireReader;
+  #writer: WireWriter;
   #input: ByteReader;
   #timeout: number;
   #deadline = 0;
@@ -68,8 +73,9 @@ export class HandshakeSession {
     this.#options = options;
     this.#greeting = greeting;
     this.#timeout = options.timeout ?? 5000;
-    this.#reader = conn.readable.getReader();
-    this.#writer = conn.writable.getWriter();
+    const { reader, writer } = wireEnds(conn);
+    this.#reader = reader;
+    this.#writer = writer;
     this.#input = new ByteReader(this.#reader);
     this.#interrupted = new Promise<never>((_, reject) => {
       this.#interrupt = reject;

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { WireReader, WireWriter } from "../transport/_wire_ends.ts";
 import type { Connection } from "../transport/transport.ts";
 import {
   DEFAULT_MAX_PROPERTIES_SIZE,
@@ -47,9 +48,9 @@ export interface HandshakeResult {
   /** The properties the peer sent. */
   peerProperties: Record<string, unknown>;
   /** The connection's reader, still locked: frames come next. */
-  reader: ReadableStreamDefaultReader<Uint8Array>;
+  reader: WireReader;
   /** The connection's writer, still locked. */
-  writer: WritableStreamDefaultWriter<Uint8Array>;
+  writer: WireWriter;
   /** Bytes that arrived after the peer's status: the start of its frames. */
   rest: Uint8Array;
 }
