@@ -35,12 +35,7 @@ import {
 } from "../src/transport/tls_options.ts";
 import type { Transport } from "../src/transport/transport.ts";
 import type { TransportsOptions } from "../src/transport/transports_options.ts";
-import {
-  checkScheme,
-  dial,
-  serve,
-  SOCKET_FILES,
-} from "./_bun_net.ts";
+import { checkScheme, dial, serve, SOCKET_FILES } from "./_bun_net.ts";
 
 /**
  * The TCP transport, for `tcp://host:port` endpoints (`TCP_NODELAY` on).
