@@ -30,7 +30,9 @@ export interface FrameParserOptions {
  *
  * - `push()` returns every frame completed by the chunk, in order.
  * - A frame that lies inside one chunk is returned with its `payload` as a
- *   view into that chunk: nothing is copied. A frame that spans chunks is
+ *   view into that chunk: nothing is copied. So is a frame that spans
+ *   chunks lying back to back in one `ArrayBuffer` (a transport reading into
+ *   the rest of the same slab). A frame that spans other chunks is
  *   assembled into one fresh buffer of exactly its length.
  * - A declared length is checked against `maxFrameSize` as soon as its four
  *   bytes are in, and the frame's kind before its buffer is allocated, so
@@ -74,6 +76,12 @@ export class FrameParser {
   #prefixHave = 0;
   /** The partial frame's length, built up byte by byte. */
   #length = 0;
+  /**
+   * The partial frame's bytes, still in the chunk they came in, while no
+   * other chunk has been pushed: joined to the next chunk without a copy
+   * when that one follows it in the same buffer.
+   */
+  #held: Uint8Array | undefined;
   /** The partial frame's body, allocated once its kind byte is checked. */
   #body: Uint8Array | undefined;
   #filled = 0;
@@ -98,7 +106,7 @@ export class FrameParser {
   /** Bytes of an incomplete frame held until more arrive. */
   get bufferedBytes(): number {
     if (!this.#partial) return 0;
-    return this.#prefixHave + this.#filled;
+    return (this.#held?.length ?? 0) + this.#prefixHave + this.#filled;
   }
 
   /**
@@ -118,6 +126,24 @@ export class FrameParser {
       this.#offset = base + chunk.length;
       let pos = 0;
       if (this.#partial) {
+        const held = this.#held;
+        if (held !== undefined) {
+          this.#held = undefined;
+          if (
+            held.buffer === chunk.buffer &&
+            held.byteOffset + held.length === chunk.byteOffset
+          ) {
+            this.#partial = false;
+            const joined = new Uint8Array(
+              chunk.buffer,
+              held.byteOffset,
+              held.length + chunk.length,
+            );
+            this.#scan(joined, 0, this.#frameStart, frames);
+            return frames;
+          }
+          this.#resume(held, 0, frames);
+        }
         pos = this.#resume(chunk, 0, frames);
         if (this.#partial) return frames;
       }
@@ -178,7 +204,14 @@ export class FrameParser {
     if (pos === end) return;
     this.#partial = true;
     this.#frameStart = base + pos;
-    this.#resume(chunk, pos, frames);
+    if (end - pos > LENGTH_PREFIX_SIZE) {
+      checkKind(
+        chunk[pos + LENGTH_PREFIX_SIZE]!,
+        view.getUint32(pos),
+        base + pos,
+      );
+    }
+    this.#held = chunk.subarray(pos);
   }
 
   /** Adds bytes from `pos` to the partial frame; returns where it stopped. */
@@ -220,6 +253,7 @@ export class FrameParser {
 
   #clearPartial(): void {
     this.#partial = false;
+    this.#held = undefined;
     this.#prefixHave = 0;
     this.#length = 0;
     this.#body = undefined;

@@ -88,6 +88,44 @@ export function encodeFrame(
       } bytes do not fit at offset ${offset} of a ${target.length}-byte buffer`,
     );
   }
+  copyBytes(payload, target, writeHeader(frame, target, offset, length));
+  return end;
+}
+
+/**
+ * Encodes everything of `frame` but its payload (length prefix, kind, flags
+ * and header) into `target` at `offset`; the payload's bytes must follow
+ * on the wire.
+ *
+ * @param frame The frame.
+ * @param target The buffer to write into.
+ * @param offset Where the length prefix goes.
+ * @returns The offset just past the header, where the payload would start.
+ * @throws {RangeError} When the frame is invalid or its header does not fit.
+ */
+export function encodeFrameHeader(
+  frame: Frame,
+  target: Uint8Array,
+  offset: number,
+): number {
+  const header = headerSize(frame);
+  const end = offset + LENGTH_PREFIX_SIZE + header;
+  if (offset < 0 || end > target.length) {
+    throw new RangeError(
+      `Cannot encode frame header: ${
+        end - offset
+      } bytes do not fit at offset ${offset} of a ${target.length}-byte buffer`,
+    );
+  }
+  return writeHeader(frame, target, offset, header + frame.payload.length);
+}
+
+function writeHeader(
+  frame: Frame,
+  target: Uint8Array,
+  offset: number,
+  length: number,
+): number {
   let at = writeU32(target, offset, length);
   target[at++] = frame.kind;
   target[at++] = frame.flags;
@@ -96,8 +134,7 @@ export function encodeFrame(
   } else if (kindHeaderSize(frame.kind) > 2) {
     at = writeU32(target, at, frame.id);
   }
-  copyBytes(payload, target, at);
-  return end;
+  return at;
 }
 
 /** Bytes after the length prefix that come before the payload. */

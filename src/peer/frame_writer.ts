@@ -6,12 +6,24 @@
 
 import type { WireWriter } from "../transport/_wire_ends.ts";
 import type { Frame } from "../frame/frame.ts";
-import { encodedFrameSize, encodeFrame } from "../frame/encode_frame.ts";
+import {
+  encodedFrameSize,
+  encodeFrame,
+  encodeFrameHeader,
+} from "../frame/encode_frame.ts";
 import { LENGTH_PREFIX_SIZE } from "../frame/frame.ts";
 import { nextTurn, type Turn } from "./_next_turn.ts";
 
 /** Bytes of one slab: frames are encoded into slabs of this size. */
 export const SLAB_SIZE = 64 * 1024;
+
+/**
+ * Payloads of at least this many bytes are written from the sender's own
+ * array, after their header, and never copied: the sender must not change
+ * them afterwards. Below it, a payload is copied into the slab, where one
+ * write carries many frames.
+ */
+export const BY_REFERENCE_BYTES = 16 * 1024;
 
 /**
  * Below this many waiting bytes, a writer that has just finished a write lets
@@ -52,6 +64,9 @@ interface Waiter {
  * - Frames are encoded at once, into a 64 KiB slab (a frame larger than that
  *   gets a buffer of its own). Encoded bytes never move and are never
  *   rewritten once handed to the transport: the reader owns them.
+ * - A payload of {@linkcode BY_REFERENCE_BYTES} or more is not copied: its
+ *   header goes into the slab and the payload array itself is written next.
+ *   The caller must leave those bytes unchanged from then on.
  * - When no write is in flight, a flush runs on the next microtask, so a
  *   synchronous loop of `write()` calls becomes one transport write, with no
  *   timer and no added latency.
@@ -144,19 +159,22 @@ export class FrameWriter {
       );
     }
     if (this.#stopped) return;
-    if (size > SLAB_SIZE) {
+    const payload = frame.payload;
+    if (payload.length >= BY_REFERENCE_BYTES) {
+      const header = size - payload.length;
+      if (this.#slab.length - this.#end < header) this.#newSlab();
+      this.#end = encodeFrameHeader(frame, this.#slab, this.#end);
+      this.#seal();
+      this.#sealed.push(payload);
+      this.#sealedFrames.push(1);
+    } else if (size > SLAB_SIZE) {
       const own = new Uint8Array(size);
       encodeFrame(frame, own, 0);
       this.#seal();
       this.#sealed.push(own);
       this.#sealedFrames.push(1);
     } else {
-      if (this.#slab.length - this.#end < size) {
-        this.#seal();
-        this.#slab = new Uint8Array(SLAB_SIZE);
-        this.#start = 0;
-        this.#end = 0;
-      }
+      if (this.#slab.length - this.#end < size) this.#newSlab();
       this.#end = encodeFrame(frame, this.#slab, this.#end);
       this.#openFrames++;
     }
@@ -198,6 +216,14 @@ export class FrameWriter {
     this.#bytes = 0;
     this.#frames = 0;
     this.#wake();
+  }
+
+  /** Seals the slab and starts a fresh one. */
+  #newSlab(): void {
+    this.#seal();
+    this.#slab = new Uint8Array(SLAB_SIZE);
+    this.#start = 0;
+    this.#end = 0;
   }
 
   /** Moves the slab's unsent bytes to the sealed queue. */

@@ -139,23 +139,36 @@ test("FrameParser decodes any encoded frames, cut into any chunks, to the same f
     fc.property(
       fc.array(anyFrame, { maxLength: 25 }),
       fc.array(fc.nat(), { maxLength: 30 }),
-      (frames, points) => {
-        // Arrange
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+      (frames, points, copies) => {
+        // Arrange: some chunks are copies, no longer back to back in memory
         const { bytes, starts } = encodeAll(frames);
         const chunks = cut(bytes, points);
+        const copied = chunks.map((_, i) => copies[i % copies.length]!);
+        const fed = chunks.map((c, i) => copied[i] ? c.slice() : c);
         const parser = new FrameParser();
         // Act
-        const decoded = chunks.flatMap((chunk) => parser.push(chunk));
+        const decoded = fed.flatMap((chunk) => parser.push(chunk));
         parser.finish();
         // Assert
         assertFrames(decoded, frames);
         let chunkStart = 0;
-        const chunkOf = chunks.map((c) => [chunkStart, chunkStart += c.length]);
+        const spans = chunks.map((c) => [chunkStart, chunkStart += c.length]);
         decoded.forEach((f, i) => {
           const [start, end] = [starts[i]!, starts[i]! + encodedFrameSize(f)];
-          const whole = chunkOf.some(([a, b]) => a! <= start && end <= b!);
-          const expected = whole ? bytes.byteLength : end - start - 4;
-          assert.equal(f.payload.buffer.byteLength, expected);
+          const touched = spans.flatMap(([a, b], k) =>
+            (a! < end && b! > start) || (a === b && start < a! && a! < end)
+              ? [k]
+              : []
+          );
+          const buffer = f.payload.buffer;
+          if (touched.length === 1) {
+            assert.equal(buffer, fed[touched[0]!]!.buffer, "view of its chunk");
+          } else if (touched.every((k) => !copied[k])) {
+            assert.equal(buffer, bytes.buffer, "view across adjacent chunks");
+          } else {
+            assert.equal(buffer.byteLength, end - start - 4, "own buffer");
+          }
         });
       },
     ),
@@ -240,7 +253,21 @@ test("FrameParser sees the allocation tracker at work on a spanning frame", () =
   const parser = new FrameParser();
   const largest = largestAllocation(() => {
     parser.push(vector.bytes.subarray(0, 6));
-    parser.push(vector.bytes.subarray(6));
+    parser.push(vector.bytes.slice(6));
   });
   assert.equal(largest, vector.bytes.length - 4);
+});
+
+test("FrameParser joins a frame across back-to-back chunks of one buffer without allocating", () => {
+  const vector = FRAME_VECTORS[0]!;
+  const parser = new FrameParser();
+  const frames: Frame[] = [];
+  const largest = largestAllocation(() => {
+    frames.push(...parser.push(vector.bytes.subarray(0, 3)));
+    frames.push(...parser.push(vector.bytes.subarray(3, 6)));
+    frames.push(...parser.push(vector.bytes.subarray(6)));
+  });
+  assert.equal(largest, 0);
+  assert.equal(frames.length, 1);
+  assert.equal(frames[0]!.payload.buffer, vector.bytes.buffer);
 });

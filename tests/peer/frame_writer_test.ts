@@ -1,9 +1,13 @@
 import { nextTurn } from "../../src/peer/_next_turn.ts";
 import assert from "node:assert/strict";
 import { test, within } from "../_helpers/test.ts";
-import { FrameWriter, SLAB_SIZE } from "../../src/peer/frame_writer.ts";
+import {
+  BY_REFERENCE_BYTES,
+  FrameWriter,
+  SLAB_SIZE,
+} from "../../src/peer/frame_writer.ts";
 import { FrameParser } from "../../src/frame/decode_frame.ts";
-import type { Frame } from "../../src/frame/frame.ts";
+import { type Frame, FrameKind } from "../../src/frame/frame.ts";
 import { assertFrames, message } from "./_peers.ts";
 
 /** A transport whose writes complete only when the test says so. */
@@ -128,16 +132,49 @@ test("FrameWriter moves to a new slab when one runs low and never rewrites hande
   assertFrames(decodeAll(sink.chunks), sent);
 });
 
-test("FrameWriter gives a frame larger than a slab its own buffer and keeps filling the slab", async () => {
+test("FrameWriter writes a large payload from the sender's array, uncopied, between slab chunks", async () => {
   const sink = new ManualSink();
   const { writer } = writerFor(sink);
-  const big = message(new Uint8Array(SLAB_SIZE * 2).fill(7));
+  const big = message(new Uint8Array(BY_REFERENCE_BYTES).fill(7));
   const sent = [...frames(2, 10), big, ...frames(2, 10, 5)];
   for (const frame of sent) writer.write(frame);
   await tick();
   while (writer.bufferedBytes > 0) await sink.complete();
   assert.equal(sink.chunks.length, 3);
-  assert.equal(sink.chunks[1]!.buffer.byteLength, SLAB_SIZE * 2 + 6);
+  assert.equal(sink.chunks[1], big.payload, "the payload itself");
+  assert.equal(sink.chunks[2]!.buffer, sink.chunks[0]!.buffer);
+  assertFrames(decodeAll(sink.chunks), sent);
+});
+
+test("FrameWriter copies a payload just under the by-reference size into the slab", async () => {
+  const sink = new ManualSink();
+  const { writer } = writerFor(sink);
+  const sent = [message(new Uint8Array(BY_REFERENCE_BYTES - 1).fill(3))];
+  writer.write(sent[0]!);
+  await tick();
+  while (writer.bufferedBytes > 0) await sink.complete();
+  assert.equal(sink.chunks.length, 1);
+  assert.notEqual(sink.chunks[0]!.buffer, sent[0]!.payload.buffer);
+  assertFrames(decodeAll(sink.chunks), sent);
+});
+
+test("FrameWriter gives a frame larger than a slab, with a small payload, its own buffer", async () => {
+  const sink = new ManualSink();
+  const { writer } = writerFor(sink);
+  const big: Frame = {
+    kind: FrameKind.Publish,
+    flags: 0,
+    id: 1,
+    topic: "t".repeat(60_000),
+    timestamp: 0,
+    payload: new Uint8Array(BY_REFERENCE_BYTES - 1).fill(9),
+  };
+  const sent = [...frames(2, 10), big, ...frames(2, 10, 5)];
+  for (const frame of sent) writer.write(frame);
+  await tick();
+  while (writer.bufferedBytes > 0) await sink.complete();
+  assert.equal(sink.chunks.length, 3);
+  assert.ok(sink.chunks[1]!.length > SLAB_SIZE);
   assert.equal(sink.chunks[2]!.buffer, sink.chunks[0]!.buffer);
   assertFrames(decodeAll(sink.chunks), sent);
 });
