@@ -61,12 +61,20 @@ function deno(): DenoNet {
   return (globalThis as unknown as { Deno: DenoNet }).Deno;
 }
 
+/**
+ * Bytes of each read slab. A frame split between two reads into one slab is
+ * joined without a copy, so larger slabs copy fewer large frames: 256 KiB
+ * read 64 KiB messages 30% faster than 64 KiB slabs here, and 512 KiB or
+ * 1 MiB no faster. Pages are only touched as bytes arrive.
+ */
+const READ_SLAB = 256 * 1024;
+
 function wrap(conn: DenoConn, endpoint: string, scheme: string): Connection {
   conn.setNoDelay?.(true);
   const url = (addr: DenoAddr) =>
     scheme === "ipc" ? endpoint : hostUrl(scheme, addr.hostname, addr.port);
   return streamConnection({
-    read: slabReader((buffer) => conn.read(buffer)),
+    read: slabReader((buffer) => conn.read(buffer), { slabSize: READ_SLAB }),
     write: (bytes) => conn.write(bytes),
     closeWrite: () => conn.closeWrite(),
     close: () => conn.close(),
