@@ -78,6 +78,7 @@ function wrap(conn: DenoConn, endpoint: string, scheme: string): Connection {
     write: (bytes) => conn.write(bytes),
     closeWrite: () => conn.closeWrite(),
     close: () => conn.close(),
+    copiesOnWrite: true,
   }, {
     endpoint,
     localAddress: url(conn.localAddr),

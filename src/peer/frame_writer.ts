@@ -95,7 +95,9 @@ interface Waiter {
 export class FrameWriter {
   #writer: WireWriter;
   #options: FrameWriterOptions;
-  #slab = new Uint8Array(SLAB_SIZE);
+  #slab: Uint8Array = new Uint8Array(SLAB_SIZE);
+  /** A written-out slab kept for reuse, when the transport copies on write. */
+  #spare: Uint8Array | undefined;
   /** Start of the slab bytes not yet handed out. */
   #start = 0;
   /** End of the encoded bytes in the slab. */
@@ -221,7 +223,8 @@ export class FrameWriter {
   /** Seals the slab and starts a fresh one. */
   #newSlab(): void {
     this.#seal();
-    this.#slab = new Uint8Array(SLAB_SIZE);
+    this.#slab = this.#spare ?? new Uint8Array(SLAB_SIZE);
+    this.#spare = undefined;
     this.#start = 0;
     this.#end = 0;
   }
@@ -246,6 +249,7 @@ export class FrameWriter {
         this.#options.onWrite?.();
         await this.#writer.write(chunk);
         if (this.#stopped) break;
+        if (this.#writer.copiesOnWrite === true) this.#recycle(chunk.buffer);
         this.#bytes -= chunk.length;
         this.#frames -= frames;
         this.#wake();
@@ -267,6 +271,21 @@ export class FrameWriter {
     } finally {
       this.#writing = false;
     }
+  }
+
+  /**
+   * Keeps the slab behind a written chunk for reuse once nothing of it is
+   * left to write and frames go into another one.
+   */
+  #recycle(buffer: ArrayBufferLike): void {
+    if (
+      this.#spare !== undefined || buffer === this.#slab.buffer ||
+      buffer.byteLength !== SLAB_SIZE
+    ) {
+      return;
+    }
+    for (const chunk of this.#sealed) if (chunk.buffer === buffer) return;
+    this.#spare = new Uint8Array(buffer);
   }
 
   #wake(): void {

@@ -19,6 +19,8 @@ export interface WireWriter {
   write(chunk: Uint8Array): Promise<void>;
   close(): Promise<void>;
   abort(reason?: unknown): Promise<void>;
+  /** `true` when a resolved `write()` leaves the chunk's bytes free for reuse. */
+  readonly copiesOnWrite?: boolean;
 }
 
 /** A connection's two ends, locked to one user. */

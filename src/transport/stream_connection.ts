@@ -24,6 +24,12 @@ export interface ByteChannel {
   closeWrite(): Promise<void>;
   /** Closes the socket now; a read in progress then ends or rejects. */
   close(): void;
+  /**
+   * `true` when a resolved `write()` has copied the bytes out, so the caller
+   * may reuse the array at once. Leave it unset when the socket may still
+   * hold a reference to written arrays.
+   */
+  readonly copiesOnWrite?: boolean;
 }
 
 /** Options of {@linkcode streamConnection}. */
@@ -147,6 +153,7 @@ class ChannelConnection implements Connection {
       },
       writer: {
         write: (chunk) => this.#writeDirect(chunk),
+        copiesOnWrite: this.#channel.copiesOnWrite === true,
         close: () => this.#closeDirect(),
         abort: () => {
           this.#shutdown();
