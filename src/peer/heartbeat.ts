@@ -4,6 +4,8 @@
  * @module
  */
 
+import { coarseNow } from "./_coarse_clock.ts";
+
 /** Options of {@linkcode Heartbeat}. */
 export interface HeartbeatOptions {
   /** ms without sending before `onIdle` asks for a Ping; 0 disables. */
@@ -91,12 +93,12 @@ export class Heartbeat {
 
   /** Notes that bytes were just sent. */
   sent(): void {
-    this.#lastSent = performance.now();
+    this.#lastSent = coarseNow();
   }
 
   /** Notes that bytes were just received. */
   received(): void {
-    this.#lastReceived = performance.now();
+    this.#lastReceived = coarseNow();
   }
 
   /** Turns the silence check off (the peer is not being read). */

@@ -9,7 +9,7 @@
 import type { Peer } from "../peer/peer.ts";
 
 /** One request, from the call to its settlement. */
-export interface Pending {
+export class Pending {
   /** Encoded payload. */
   bytes: Uint8Array;
   /** The caller's payload, returned in errors. */
@@ -23,19 +23,38 @@ export interface Pending {
    */
   promise: Promise<Uint8Array> | undefined;
   /** Id on its current connection. */
-  id: number;
+  id = 0;
   /** Its current connection. */
-  peer: Peer | undefined;
+  peer: Peer | undefined = undefined;
   /** Ms it may take, from the call. */
   readonly timeout: number;
   /** `performance.now()` when it was last sent. */
-  sentAt: number;
-  cleanup: (() => void) | undefined;
-  settled: boolean;
-  admitted: boolean;
-  resolve(bytes: Uint8Array): void;
-  reject(error: unknown): void;
-  admit: (() => void) | undefined;
+  sentAt = 0;
+  cleanup: (() => void) | undefined = undefined;
+  settled = false;
+  admitted = false;
+  resolve!: (bytes: Uint8Array) => void;
+  reject!: (error: unknown) => void;
+  admit: (() => void) | undefined = undefined;
+  /** Neighbours in the table's list of unsettled requests. */
+  newer: Pending | undefined = undefined;
+  older: Pending | undefined = undefined;
+
+  constructor(
+    bytes: Uint8Array,
+    value: unknown,
+    retry: boolean,
+    timeout: number,
+  ) {
+    this.bytes = bytes;
+    this.value = value;
+    this.retry = retry;
+    this.timeout = timeout;
+    this.promise = new Promise<Uint8Array>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 interface PeerRequests {
@@ -50,7 +69,8 @@ export class RequestTable {
   #admitted = 0;
   readonly #room: Pending[] = [];
   readonly #byPeer = new Map<Peer, PeerRequests>();
-  readonly #live = new Set<Pending>();
+  /** The newest unsettled request; `older` links lead to the rest. */
+  #newest: Pending | undefined;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -78,29 +98,11 @@ export class RequestTable {
     retry: boolean,
     timeout: number,
   ): Pending {
-    let resolve!: (bytes: Uint8Array) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<Uint8Array>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const pending: Pending = {
-      bytes,
-      value,
-      retry,
-      timeout,
-      promise,
-      resolve,
-      reject,
-      id: 0,
-      peer: undefined,
-      sentAt: 0,
-      cleanup: undefined,
-      settled: false,
-      admitted: false,
-      admit: undefined,
-    };
-    this.#live.add(pending);
+    const pending = new Pending(bytes, value, retry, timeout);
+    const newest = this.#newest;
+    if (newest !== undefined) newest.newer = pending;
+    pending.older = newest;
+    this.#newest = pending;
     return pending;
   }
 
@@ -162,7 +164,7 @@ export class RequestTable {
   settle(pending: Pending, error: unknown, bytes?: Uint8Array): void {
     if (pending.settled) return;
     pending.settled = true;
-    this.#live.delete(pending);
+    this.#unlink(pending);
     pending.cleanup?.();
     if (pending.peer !== undefined) {
       this.#byPeer.get(pending.peer)?.byId.delete(pending.id);
@@ -194,9 +196,19 @@ export class RequestTable {
 
   /** Rejects every unsettled request: sent, waiting for a connection, or waiting for room. */
   failAll(makeError: (pending: Pending) => Error): void {
-    for (const pending of [...this.#live]) {
+    const all: Pending[] = [];
+    for (let p = this.#newest; p !== undefined; p = p.older) all.push(p);
+    for (const pending of all.reverse()) {
       this.settle(pending, makeError(pending));
     }
+  }
+
+  #unlink(pending: Pending): void {
+    const { newer, older } = pending;
+    if (newer !== undefined) newer.older = older;
+    else this.#newest = older;
+    if (older !== undefined) older.newer = newer;
+    pending.newer = pending.older = undefined;
   }
 }
 

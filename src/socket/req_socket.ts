@@ -4,6 +4,7 @@
  * @module
  */
 
+import { coarseNow } from "../peer/_coarse_clock.ts";
 import type { Codec } from "../codec/codec.ts";
 import { bytesCodec } from "../codec/bytes_codec.ts";
 import {
@@ -170,7 +171,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     }
     const reply = this.#decoded(pending);
     if (pending.admitted) {
-      this.#dispatch(pending, pending.sentAt); // sent in the tick it started: one clock read
+      this.#dispatch(pending, pending.sentAt);
       return reply;
     }
     return this.#table.waitForRoom(pending).then(() => {
@@ -215,7 +216,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     const timeout = options.timeout ?? this.#timeout;
     const retry = options.retry ?? this.#options.retry ?? false;
     const pending = this.#table.create(bytes, payload, retry, timeout);
-    const now = performance.now();
+    const now = coarseNow();
     pending.sentAt = now;
     if (Number.isFinite(timeout)) this.#deadlines.add(pending, timeout, now);
     const signal = options.signal;
@@ -252,7 +253,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
   }
 
   /** Sends `pending` to the next peer, or parks it until one connects; `now` is the send time. */
-  #dispatch(pending: Pending, now: number = performance.now()): void {
+  #dispatch(pending: Pending, now: number = coarseNow()): void {
     const peer = this.#pick();
     if (peer === undefined) {
       this.#waiting.push(pending);
@@ -287,7 +288,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
   }
 
   #receive(peer: Peer, frames: Frame[]): void {
-    const now = performance.now(); // a batch arrived at once: one clock read
+    const now = coarseNow();
     for (const frame of frames) {
       if (frame.kind !== FrameKind.Reply) {
         peer.abort(
