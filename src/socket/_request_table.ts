@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Peer } from "../peer/peer.ts";
+import type { PeerRequests } from "./_peer_requests.ts";
 
 /** One request, from the call to its settlement. */
 export class Pending {
@@ -24,8 +24,8 @@ export class Pending {
   promise: Promise<Uint8Array> | undefined;
   /** Id on its current connection. */
   id = 0;
-  /** Its current connection. */
-  peer: Peer | undefined = undefined;
+  /** Its current connection's table. */
+  route: PeerRequests<Pending> | undefined = undefined;
   /** Ms it may take, from the call. */
   readonly timeout: number;
   /** `performance.now()` when it was last sent. */
@@ -57,18 +57,12 @@ export class Pending {
   }
 }
 
-interface PeerRequests {
-  next: number;
-  byId: Map<number, Pending>;
-}
-
 /** The table of pending requests. */
 export class RequestTable {
   /** Most requests admitted at once. */
   readonly capacity: number;
   #admitted = 0;
   readonly #room: Pending[] = [];
-  readonly #byPeer = new Map<Peer, PeerRequests>();
   /** The newest unsettled request; `older` links lead to the rest. */
   #newest: Pending | undefined;
 
@@ -123,40 +117,24 @@ export class RequestTable {
     });
   }
 
-  /** Gives `pending` the next id on `peer`, sent at `sentAt` (`performance.now()`). */
-  assign(pending: Pending, peer: Peer, sentAt: number): void {
-    let requests = this.#byPeer.get(peer);
-    if (requests === undefined) {
-      requests = { next: 0, byId: new Map() };
-      this.#byPeer.set(peer, requests);
-    }
-    let id = requests.next;
-    while (requests.byId.has(id)) id = (id + 1) >>> 0;
-    requests.next = (id + 1) >>> 0;
-    pending.id = id;
-    pending.peer = peer;
+  /** Gives `pending` the next id on `route`, sent at `sentAt` (`performance.now()`). */
+  assign(pending: Pending, route: PeerRequests<Pending>, sentAt: number): void {
+    route.add(pending);
+    pending.route = route;
     pending.sentAt = sentAt;
-    requests.byId.set(id, pending);
   }
 
-  /** Removes and returns the request `id` on `peer`, if still pending. */
-  take(peer: Peer, id: number): Pending | undefined {
-    const byId = this.#byPeer.get(peer)?.byId;
-    const pending = byId?.get(id);
-    if (pending !== undefined) {
-      byId!.delete(id);
-      pending.peer = undefined;
-    }
+  /** Takes the request a reply with `id` on `route` answers, if still in flight. */
+  take(route: PeerRequests<Pending>, id: number): Pending | undefined {
+    const pending = route.take(id);
+    if (pending !== undefined) pending.route = undefined;
     return pending;
   }
 
-  /** Removes and returns every request pending on `peer` (its connection died). */
-  orphans(peer: Peer): Pending[] {
-    const requests = this.#byPeer.get(peer);
-    this.#byPeer.delete(peer);
-    if (requests === undefined) return [];
-    const list = [...requests.byId.values()];
-    for (const pending of list) pending.peer = undefined;
+  /** Takes every request in flight on `route`, which has closed. */
+  orphans(route: PeerRequests<Pending>): Pending[] {
+    const list = route.clear();
+    for (const pending of list) pending.route = undefined;
     return list;
   }
 
@@ -166,9 +144,8 @@ export class RequestTable {
     pending.settled = true;
     this.#unlink(pending);
     pending.cleanup?.();
-    if (pending.peer !== undefined) {
-      this.#byPeer.get(pending.peer)?.byId.delete(pending.id);
-    }
+    pending.route?.remove(pending);
+    pending.route = undefined;
     if (pending.admitted) {
       this.#admitted--;
       this.#admitNext();

@@ -19,6 +19,7 @@ import type { Peer } from "../peer/peer.ts";
 import { SocketType } from "../wire/socket_type.ts";
 import { Deadlines } from "./_deadlines.ts";
 import { LatencyWindow } from "./_latency_window.ts";
+import { PeerRequests } from "./_peer_requests.ts";
 import { type Pending, RequestTable } from "./_request_table.ts";
 import { type ConnectionStats, Socket } from "./socket.ts";
 import type { SocketOptions } from "./socket_options.ts";
@@ -109,7 +110,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
   readonly #table: RequestTable;
   readonly #rtt = new LatencyWindow();
   readonly #waiting: Pending[] = [];
-  #ring: Peer[] = [];
+  #ring: PeerRequests<Pending>[] = [];
   #next = 0;
   #stats = {
     requests: 0,
@@ -254,15 +255,15 @@ export class ReqSocket<T = Uint8Array> extends Socket {
 
   /** Sends `pending` to the next peer, or parks it until one connects; `now` is the send time. */
   #dispatch(pending: Pending, now: number = coarseNow()): void {
-    const peer = this.#pick();
-    if (peer === undefined) {
+    const route = this.#pick();
+    if (route === undefined) {
       this.#waiting.push(pending);
       return;
     }
-    this.#table.assign(pending, peer, now);
+    this.#table.assign(pending, route, now);
     this.#stats.requests++;
     this.#stats.bytesOut += pending.bytes.byteLength;
-    peer.send({
+    route.peer.send({
       kind: FrameKind.Request,
       flags: 0,
       id: pending.id,
@@ -272,7 +273,7 @@ export class ReqSocket<T = Uint8Array> extends Socket {
     });
   }
 
-  #pick(): Peer | undefined {
+  #pick(): PeerRequests<Pending> | undefined {
     const ring = this.#ring;
     if (ring.length === 0) return undefined;
     this.#next = (this.#next + 1) % ring.length;
@@ -281,24 +282,25 @@ export class ReqSocket<T = Uint8Array> extends Socket {
 
   /** @internal A handshaken peer joins: route its frames here. */
   protected onPeer(peer: Peer): void {
-    this.#ring = [...this.#ring, peer];
-    peer.onFrames = (frames) => this.#receive(peer, frames);
+    const route = new PeerRequests<Pending>(peer);
+    this.#ring = [...this.#ring, route];
+    peer.onFrames = (frames) => this.#receive(route, frames);
     const waiting = this.#waiting.splice(0);
     for (const pending of waiting) this.#dispatch(pending);
   }
 
-  #receive(peer: Peer, frames: Frame[]): void {
+  #receive(route: PeerRequests<Pending>, frames: Frame[]): void {
     const now = coarseNow();
     for (const frame of frames) {
       if (frame.kind !== FrameKind.Reply) {
-        peer.abort(
+        route.peer.abort(
           new ProtocolError(
             `Cannot accept frame kind ${frame.kind} from a rep peer`,
           ),
         );
         return;
       }
-      const pending = this.#table.take(peer, frame.id);
+      const pending = this.#table.take(route, frame.id);
       if (pending === undefined) continue; // late reply to a request that timed out or was aborted
       this.#stats.replies++;
       this.#stats.bytesIn += frame.payload.byteLength;
@@ -309,8 +311,10 @@ export class ReqSocket<T = Uint8Array> extends Socket {
 
   /** @internal A peer has gone: settle what waited on it. */
   protected onPeerClosed(peer: Peer, cause: Error | undefined): void {
-    this.#ring = this.#ring.filter((p) => p !== peer);
-    for (const pending of this.#table.orphans(peer)) {
+    const route = this.#ring.find((r) => r.peer === peer);
+    this.#ring = this.#ring.filter((r) => r !== route);
+    const orphans = route === undefined ? [] : this.#table.orphans(route);
+    for (const pending of orphans) {
       if (pending.retry && this.core.state === "open") {
         this.#stats.retried++;
         this.#dispatch(pending);
