@@ -48,7 +48,14 @@ export class Deadlines<T extends Expiring> {
       this.#lanes.set(ms, lane);
     }
     const deadline = now + ms;
-    if ((++lane.adds & 4095) === 0 && lane.items.length > 4096) {
+    // Items mostly settle in the order they came: drop settled ones from the front.
+    const items = lane.items;
+    while (lane.head < items.length && items[lane.head]!.settled) {
+      items[lane.head++] = undefined as unknown as T;
+    }
+    if (lane.head > 1024 && lane.head * 2 > items.length) {
+      this.#compact(lane);
+    } else if ((++lane.adds & 4095) === 0 && items.length > 4096) {
       this.#compact(lane);
     }
     lane.items.push(item);

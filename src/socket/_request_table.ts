@@ -50,11 +50,24 @@ export class Pending {
     this.value = value;
     this.retry = retry;
     this.timeout = timeout;
-    this.promise = new Promise<Uint8Array>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    this.promise = new Promise<Uint8Array>(capture);
+    this.resolve = captured.resolve;
+    this.reject = captured.reject;
   }
+}
+
+/** The last promise's settle functions: one shared executor, no closure per request. */
+const captured = {
+  resolve: ignore as (bytes: Uint8Array) => void,
+  reject: ignore as (error: unknown) => void,
+};
+
+function capture(
+  resolve: (bytes: Uint8Array) => void,
+  reject: (error: unknown) => void,
+): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
 }
 
 /** The table of pending requests. */
