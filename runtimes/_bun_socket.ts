@@ -111,6 +111,9 @@ export class SocketState {
       resume: () => socket.resume(),
       // end() on a TLS socket only half-closes it; close() closes it.
       destroy: () => socket.close === undefined ? socket.end() : socket.close(),
+      // Bun's write() sends what it takes before returning (checked by
+      // scribbling over written arrays under backpressure); TLS is left out.
+      copiesOnWrite: !this.#tls,
     }, this.#url);
     if (!this.#tls) this.#resolve();
   }

@@ -167,40 +167,35 @@ export class RepSocket<T = Uint8Array> extends Socket
   }
 
   #request(peer: Peer, state: PeerState, id: number, payload: T): Request<T> {
-    let answered = false;
-    return {
-      payload,
-      peerId: peer.id,
-      endpoint: state.endpoint,
-      respond: async (reply: T): Promise<void> => {
-        if (answered) throw new TypeError("Cannot respond to a request twice");
-        answered = true;
-        if (peer.isClosed) {
-          this.#stats.peerLost++;
-          throw new PeerLostError(
-            `Cannot respond: connection to ${peer.remoteAddress} closed`,
-          );
-        }
-        const bytes = this.#codec.encode(reply);
-        state.unanswered--;
-        if (state.paused && state.unanswered < this.#maxUnanswered) {
-          state.paused = false;
-          peer.resume();
-        }
-        this.#stats.replies++;
-        this.#stats.bytesOut += bytes.byteLength;
-        const frame = {
-          kind: FrameKind.Reply,
-          flags: 0,
-          id,
-          topic: "",
-          timestamp: 0,
-          payload: bytes,
-        };
-        if (!peer.send(frame)) await peer.drained();
-      },
-    };
+    return new ReceivedRequest(payload, peer, state, id, this.#respond);
   }
+
+  /** Sends `reply` to the peer that asked `request`; shared by every request. */
+  #respond: Responder<T> = async (peer, state, id, reply) => {
+    if (peer.isClosed) {
+      this.#stats.peerLost++;
+      throw new PeerLostError(
+        `Cannot respond: connection to ${peer.remoteAddress} closed`,
+      );
+    }
+    const bytes = this.#codec.encode(reply);
+    state.unanswered--;
+    if (state.paused && state.unanswered < this.#maxUnanswered) {
+      state.paused = false;
+      peer.resume();
+    }
+    this.#stats.replies++;
+    this.#stats.bytesOut += bytes.byteLength;
+    const frame = {
+      kind: FrameKind.Reply,
+      flags: 0,
+      id,
+      topic: "",
+      timestamp: 0,
+      payload: bytes,
+    };
+    if (!peer.send(frame)) await peer.drained();
+  };
 
   /** @internal A peer has gone: settle what waited on it. */
   protected onPeerClosed(peer: Peer): void {
@@ -210,5 +205,51 @@ export class RepSocket<T = Uint8Array> extends Socket
   /** @internal The socket closes: end readers, fail what waits. */
   protected onClose(): void {
     this.#queue.close({ discard: true });
+  }
+}
+
+/** Sends a reply for request `id` of `peer`. */
+type Responder<T> = (
+  peer: Peer,
+  state: PeerState,
+  id: number,
+  reply: T,
+) => Promise<void>;
+
+/** A request as a `RepSocket` hands it out: its reply goes back through the socket. */
+class ReceivedRequest<T> implements Request<T> {
+  readonly payload: T;
+  readonly peerId: number;
+  readonly endpoint: string;
+  #peer: Peer;
+  #state: PeerState;
+  #id: number;
+  #respond: Responder<T>;
+  #answered = false;
+
+  constructor(
+    payload: T,
+    peer: Peer,
+    state: PeerState,
+    id: number,
+    respond: Responder<T>,
+  ) {
+    this.payload = payload;
+    this.peerId = peer.id;
+    this.endpoint = state.endpoint;
+    this.#peer = peer;
+    this.#state = state;
+    this.#id = id;
+    this.#respond = respond;
+  }
+
+  respond(payload: T): Promise<void> {
+    if (this.#answered) {
+      return Promise.reject(
+        new TypeError("Cannot respond to a request twice"),
+      );
+    }
+    this.#answered = true;
+    return this.#respond(this.#peer, this.#state, this.#id, payload);
   }
 }

@@ -29,6 +29,8 @@ export interface PushSocket {
   resume(): void;
   /** Closes the socket now. */
   destroy(): void;
+  /** `true` when bytes `write()` took are copied out at once (the array may be reused). */
+  readonly copiesOnWrite?: boolean;
 }
 
 interface Waiter<T> {
@@ -94,6 +96,11 @@ export class PushChannel implements ByteChannel {
   constructor(socket: PushSocket, endpoint: string) {
     this.#socket = socket;
     this.#endpoint = endpoint;
+  }
+
+  /** Whether the socket copies what it takes: see {@linkcode PushSocket.copiesOnWrite}. */
+  get copiesOnWrite(): boolean {
+    return this.#socket.copiesOnWrite === true;
   }
 
   /**
