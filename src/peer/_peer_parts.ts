@@ -72,6 +72,7 @@ export function peerParts(
     settings.maxFrameSize,
     {
       onBytes: () => heartbeat.received(),
+      beforeRead: () => writer.flushNow(),
       onFrames: (frames) => hooks.deliver(frames),
       onPings: (ids) => {
         for (const id of ids) writer.write(controlFrame(FrameKind.Pong, id));

@@ -14,6 +14,11 @@ import { splitControl } from "./_control_frames.ts";
 export interface PeerReaderEvents {
   /** Bytes arrived (any bytes: the heartbeat's "received" clock). */
   onBytes(): void;
+  /**
+   * About to ask the transport for more bytes, after what was delivered
+   * has had one microtask to react (replies, next requests).
+   */
+  beforeRead(): void;
   /** A batch of socket frames, in order, never empty. */
   onFrames(frames: Frame[]): void;
   /** Pings to answer, by id. */
@@ -48,6 +53,8 @@ export class PeerReader {
   #reading = false;
   #started = false;
   #held: Frame[][] = [];
+  /** Frames went out since the last read: let them be answered first. */
+  #delivered = false;
   /** A Close frame came behind held batches: reported once they are delivered. */
   #closeHeld = false;
   #end!: () => void;
@@ -121,6 +128,11 @@ export class PeerReader {
       while (
         this.#mode === "discard" || (this.#mode === "deliver" && !this.#paused)
       ) {
+        if (this.#delivered) {
+          this.#delivered = false;
+          await undefined;
+          this.#events.beforeRead();
+        }
         const { value, done } = await this.#reader.read();
         if (done) {
           this.#end();
@@ -152,7 +164,10 @@ export class PeerReader {
     if (pings.length > 0) this.#events.onPings(pings);
     if (data.length > 0) {
       if (this.#paused || this.#held.length > 0) this.#held.push(data);
-      else this.#events.onFrames(data);
+      else {
+        this.#events.onFrames(data);
+        this.#delivered = true;
+      }
     }
     if (!close) return;
     if (this.#held.length > 0) this.#closeHeld = true;

@@ -67,8 +67,6 @@ class ChannelConnection implements Connection {
   #writes: WritableStreamDefaultController | undefined;
   /** Set once `wireEnds()` took the connection: the streams stay unused. */
   #direct = false;
-  /** The direct reader's read ahead, started as soon as the last one settled. */
-  #ahead: Promise<ReadOutcome> | undefined;
   /** The direct reader's waiting `read()`, settled early by the end of reading. */
   #waiting: ReadWaiter | undefined;
   /** What broke reading, for the direct reader. */
@@ -142,7 +140,6 @@ class ChannelConnection implements Connection {
       return undefined;
     }
     this.#direct = true;
-    this.#ahead = this.#readChannel();
     return {
       reader: {
         read: () => this.#readDirect(),
@@ -212,17 +209,15 @@ class ChannelConnection implements Connection {
     if (this.#readFailure !== undefined) {
       return Promise.reject(this.#readFailure);
     }
-    const ahead = this.#ahead;
-    if (ahead === undefined || this.#readEnded) return Promise.resolve(DONE);
+    if (this.#readEnded) return Promise.resolve(DONE);
     return new Promise((resolve, reject) => {
       const waiter = { resolve, reject };
       this.#waiting = waiter;
-      ahead.then((outcome) => {
+      this.#readChannel().then((outcome) => {
         if (this.#waiting !== waiter) return; // woken by the end or a failure
         this.#waiting = undefined;
         if ("error" in outcome) return reject(outcome.error);
         if (outcome.chunk === null) return resolve(DONE);
-        this.#ahead = this.#readChannel();
         resolve({ done: false, value: outcome.chunk });
       });
     });

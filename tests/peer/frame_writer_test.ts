@@ -179,6 +179,20 @@ test("FrameWriter gives a frame larger than a slab, with a small payload, its ow
   assertFrames(decodeAll(sink.chunks), sent);
 });
 
+test("FrameWriter.flushNow() writes what is queued at once, not on the next microtask", async () => {
+  const sink = new ManualSink();
+  const { writer } = writerFor(sink);
+  await tick(); // the sink has started
+  writer.write(frames(1, 10)[0]!);
+  assert.equal(sink.chunks.length, 0, "waits for the microtask");
+  writer.flushNow();
+  assert.equal(sink.chunks.length, 1, "written at once");
+  writer.flushNow();
+  assert.equal(sink.chunks.length, 1, "one write in flight at a time");
+  await sink.complete();
+  assert.equal(writer.bufferedBytes, 0);
+});
+
 // -- limits and waiting --
 
 test("FrameWriter.below() resolves once bytes and frames drop under the limits", async () => {
