@@ -91,7 +91,7 @@ async function runAll(
     const reason = skipReason(c, seconds(), options, nodeBuild, hung);
     const caseStart = seconds();
     const row: Row = reason === undefined
-      ? await runCase(c, settings)
+      ? await runCase(c, { ...settings, ...timing(options.quick, c.kind) })
       : { ...c, status: "n/a", reason };
     if (
       row.status === "n/a" && reason === undefined &&
@@ -146,6 +146,7 @@ async function main() {
     machine,
     mode,
     timing: timing(options.quick),
+    latencyTiming: timing(options.quick, "latency"),
     seconds: Math.round(seconds()),
     rows: rows.map((row) => ({ ...row, ...ratiosOf(rows, row) })),
     targets,
