@@ -26,6 +26,13 @@ export const SLAB_SIZE = 64 * 1024;
 export const BY_REFERENCE_BYTES = 16 * 1024;
 
 /**
+ * Most written-out slabs a busy writer keeps for reuse: enough to cover the
+ * slabs a backpressured queue frees between two refills (with one spare,
+ * three slabs in four were new allocations under a 1024-frame queue).
+ */
+const MAX_SPARES = 4;
+
+/**
  * Below this many waiting bytes, a writer that has just finished a write lets
  * the event loop turn once before the next one. Deno's TCP write completes at
  * once (an eager op), so without the pause a busy sender made one small write
@@ -96,8 +103,10 @@ export class FrameWriter {
   #writer: WireWriter;
   #options: FrameWriterOptions;
   #slab: Uint8Array = new Uint8Array(SLAB_SIZE);
-  /** A written-out slab kept for reuse, when the transport copies on write. */
-  #spare: Uint8Array | undefined;
+  /** Written-out slabs kept for reuse, when the transport copies on write. */
+  #spares: Uint8Array[] = [];
+  /** The buffer of the chunk being written. */
+  #inFlight: ArrayBufferLike | undefined;
   /** Start of the slab bytes not yet handed out. */
   #start = 0;
   /** End of the encoded bytes in the slab. */
@@ -232,11 +241,19 @@ export class FrameWriter {
     this.#wake();
   }
 
-  /** Seals the slab and starts a fresh one. */
+  /**
+   * Seals the slab and starts a fresh one: the same slab again when every
+   * byte of it is already written and the transport copies on write, else
+   * the spare, else a new one.
+   */
   #newSlab(): void {
     this.#seal();
-    this.#slab = this.#spare ?? new Uint8Array(SLAB_SIZE);
-    this.#spare = undefined;
+    if (this.#free(this.#slab.buffer)) {
+      this.#start = 0;
+      this.#end = 0;
+      return;
+    }
+    this.#slab = this.#spares.pop() ?? new Uint8Array(SLAB_SIZE);
     this.#start = 0;
     this.#end = 0;
   }
@@ -259,9 +276,11 @@ export class FrameWriter {
         const chunk = this.#sealed.shift()!;
         const frames = this.#sealedFrames.shift()!;
         this.#options.onWrite?.();
+        this.#inFlight = chunk.buffer;
         await this.#writer.write(chunk);
+        this.#inFlight = undefined;
         if (this.#stopped) break;
-        if (this.#writer.copiesOnWrite === true) this.#recycle(chunk.buffer);
+        this.#recycle(chunk.buffer);
         this.#bytes -= chunk.length;
         this.#frames -= frames;
         this.#wake();
@@ -291,13 +310,20 @@ export class FrameWriter {
    */
   #recycle(buffer: ArrayBufferLike): void {
     if (
-      this.#spare !== undefined || buffer === this.#slab.buffer ||
-      buffer.byteLength !== SLAB_SIZE
+      this.#spares.length < MAX_SPARES && buffer !== this.#slab.buffer &&
+      buffer.byteLength === SLAB_SIZE && this.#free(buffer)
     ) {
-      return;
+      this.#spares.push(new Uint8Array(buffer));
     }
-    for (const chunk of this.#sealed) if (chunk.buffer === buffer) return;
-    this.#spare = new Uint8Array(buffer);
+  }
+
+  /** `true` when no byte of `buffer` waits to be written or is being written. */
+  #free(buffer: ArrayBufferLike): boolean {
+    if (this.#writer.copiesOnWrite !== true || buffer === this.#inFlight) {
+      return false;
+    }
+    for (const chunk of this.#sealed) if (chunk.buffer === buffer) return false;
+    return true;
   }
 
   #wake(): void {

@@ -193,6 +193,36 @@ test("FrameWriter.flushNow() writes what is queued at once, not on the next micr
   assert.equal(writer.bufferedBytes, 0);
 });
 
+test("FrameWriter over a transport that copies on write reuses written-out slabs", async () => {
+  const copies: Uint8Array[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  let release: () => void = () => {};
+  const writer = new FrameWriter({
+    write: (chunk) => {
+      copies.push(chunk.slice()); // the transport takes the bytes now
+      buffers.add(chunk.buffer);
+      return new Promise<void>((resolve) => release = resolve);
+    },
+    close: () => Promise.resolve(),
+    abort: () => Promise.resolve(),
+    copiesOnWrite: true,
+  }, { maxFrameSize: 1 << 20, onError: (error) => assert.fail(String(error)) });
+  const sent: Frame[] = [];
+  for (let round = 0; round < 60; round++) {
+    const batch = frames(50, 1000, round);
+    for (const frame of batch) writer.write(frame);
+    sent.push(...batch);
+    while (writer.bufferedBytes > 0) {
+      await tick();
+      release();
+      await tick();
+      await nextTurn().promise;
+    }
+  }
+  assert.ok(buffers.size <= 6, `${buffers.size} slabs for 60 rounds`);
+  assertFrames(decodeAll(copies), sent);
+});
+
 // -- limits and waiting --
 
 test("FrameWriter.below() resolves once bytes and frames drop under the limits", async () => {
