@@ -29,13 +29,22 @@ import type {
 
 function wrap(socket: net.Socket, scheme: string, url: string): Connection {
   socket.setNoDelay(true);
+  // Node keeps a written array until it is flushed: the write callback says
+  // when (or the close, should the callback never come).
+  let flushed = Promise.resolve();
+  let markFlushed = () => {};
+  socket.on("close", () => markFlushed());
   const channel = new PushChannel({
     write: (bytes) => {
       if (socket.destroyed || !socket.writable) return -1;
       if (socket.writableNeedDrain) return 0;
-      socket.write(bytes);
+      flushed = new Promise((resolve) => {
+        markFlushed = resolve;
+        socket.write(bytes, () => resolve());
+      });
       return bytes.byteLength;
     },
+    afterWrite: () => flushed,
     end: () => new Promise<void>((resolve) => socket.end(() => resolve())),
     pause: () => void socket.pause(),
     resume: () => void socket.resume(),

@@ -31,6 +31,13 @@ export interface PushSocket {
   destroy(): void;
   /** `true` when bytes `write()` took are copied out at once (the array may be reused). */
   readonly copiesOnWrite?: boolean;
+  /**
+   * Resolves once the bytes the last `write()` took have left the socket's
+   * hands (a socket that keeps written arrays until it flushes them). When
+   * given, a channel write waits for it, and the written array may then be
+   * reused. Never rejects: failures come through `failed()`.
+   */
+  afterWrite?(): Promise<void>;
 }
 
 interface Waiter<T> {
@@ -100,7 +107,8 @@ export class PushChannel implements ByteChannel {
 
   /** Whether the socket copies what it takes: see {@linkcode PushSocket.copiesOnWrite}. */
   get copiesOnWrite(): boolean {
-    return this.#socket.copiesOnWrite === true;
+    return this.#socket.copiesOnWrite === true ||
+      this.#socket.afterWrite !== undefined;
   }
 
   /**
@@ -185,7 +193,12 @@ export class PushChannel implements ByteChannel {
     for (;;) {
       if (this.#failure !== undefined) throw this.#failure;
       const taken = this.#socket.write(bytes);
-      if (taken > 0) return taken;
+      if (taken > 0) {
+        if (this.#socket.afterWrite !== undefined) {
+          await this.#socket.afterWrite();
+        }
+        return taken;
+      }
       if (taken < 0 || this.#closed) throw this.#closedError();
       await new Promise<void>((resolve, reject) => {
         this.#drain = { resolve, reject };
