@@ -123,6 +123,8 @@ export class PubSocket<T = Uint8Array> extends Socket {
   #blocked: Promise<void> | undefined;
   #lastTopic = "";
   #lastYield = performance.now();
+  /** The last publish's frame, free for the next one. */
+  #spareFrame: Frame | undefined;
   #paced = 0;
   #stats = { published: 0, delivered: 0, dropped: 0, bytesOut: 0 };
   #writable: WritableStream<Publication<T>> | undefined;
@@ -183,19 +185,31 @@ export class PubSocket<T = Uint8Array> extends Socket {
         validateTopic(topic);
         this.#lastTopic = topic;
       }
-      const frame: Frame = {
+      const bytes = this.#codec.encode(payload);
+      // Peers encode a frame at once: unless a subscriber blocks, the same
+      // object serves the next publish.
+      const frame: Frame = this.#spareFrame ?? {
         kind: FrameKind.Publish,
-        flags: this.#timestamps ? FLAG_TIMESTAMP : 0,
+        flags: 0,
         id: 0,
         topic,
-        timestamp: this.#timestamps ? Date.now() : 0,
-        payload: this.#codec.encode(payload),
+        timestamp: 0,
+        payload: bytes,
       };
+      this.#spareFrame = undefined;
+      frame.flags = this.#timestamps ? FLAG_TIMESTAMP : 0;
+      frame.topic = topic;
+      frame.timestamp = this.#timestamps ? Date.now() : 0;
+      frame.payload = bytes;
       this.#stats.published++;
       if (this.#blocked !== undefined) {
         return this.#publishAfter(this.#blocked, frame);
       }
-      return this.#fanOut(frame) ?? this.#pace();
+      const blocked = this.#fanOut(frame);
+      if (blocked !== undefined) return blocked;
+      frame.payload = EMPTY;
+      this.#spareFrame = frame;
+      return this.#pace();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -235,11 +249,13 @@ export class PubSocket<T = Uint8Array> extends Socket {
         }
         sub.dropped++;
         this.#stats.dropped++;
-        this.emit("drop", {
-          reason: "hwm",
-          topic: frame.topic,
-          peerId: peer.id,
-        });
+        if (this.listening("drop")) {
+          this.emit("drop", {
+            reason: "hwm",
+            topic: frame.topic,
+            peerId: peer.id,
+          });
+        }
         continue;
       }
       this.#send(peer, sub, frame, sub.seq);
