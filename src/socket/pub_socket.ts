@@ -171,6 +171,10 @@ export class PubSocket<T = Uint8Array> extends Socket {
   /**
    * Publishes a message to every subscriber whose subscriptions match.
    *
+   * An encoded payload of 16 KiB or more is written from its array without
+   * a copy, shared by every subscriber: leave its bytes unchanged after the
+   * call.
+   *
    * @param topic Dot-separated topic without wildcards.
    * @param payload The message.
    * @returns Resolves when the message is accepted: at once under `"drop"`,

@@ -36,7 +36,9 @@ export interface Request<T = Uint8Array> {
   readonly endpoint: string;
   /**
    * Sends the reply to the peer that asked. Resolves once the reply is
-   * queued within the connection's bound (backpressure).
+   * queued within the connection's bound (backpressure). An encoded reply
+   * of 16 KiB or more is written from its array without a copy: leave its
+   * bytes unchanged after the call.
    *
    * @throws {PeerLostError} When the peer has gone.
    * @throws {TypeError} When the request was already answered.

@@ -155,6 +155,9 @@ export class ReqSocket<T = Uint8Array> extends Socket {
   /**
    * Sends a request and waits for its reply.
    *
+   * An encoded payload of 16 KiB or more is written from its array without
+   * a copy: leave its bytes unchanged after the call.
+   *
    * @param payload The request.
    * @param options Per-request timeout, signal and retry.
    * @returns The reply.
