@@ -57,6 +57,49 @@ export function pubSubConformance(setup: SocketSetup): void {
 
   test(
     name(
+      "PubSocket delivers payloads of every size to 1 MiB intact, to each of 3 subscribers",
+    ),
+    async () => {
+      const transports = await setup.transports();
+      await using pub = new PubSocket({ transports, policy: "block" });
+      const endpoint = await pub.bind(setup.endpoint());
+      const subs = [0, 1, 2].map(() => new SubSocket({ transports }));
+      try {
+        for (const sub of subs) {
+          await sub.connect(endpoint);
+          await sub.subscribe("size");
+        }
+        // Around the slab size, the by-reference threshold (16 KiB) and
+        // the read slab sizes, and well past them.
+        const sizes = [
+          0,
+          1,
+          16383,
+          16384,
+          65515,
+          65536,
+          65537,
+          262144,
+          1 << 20,
+        ];
+        const payloads = sizes.map((size, i) =>
+          Uint8Array.from({ length: size }, (_, j) => (j * 31 + i) & 0xff)
+        );
+        for (const payload of payloads) await pub.publish("size", payload);
+        for (const sub of subs) {
+          const got = await take(sub, payloads.length);
+          got.forEach((message, i) =>
+            assert.deepEqual(message.payload, payloads[i], `size ${sizes[i]}`)
+          );
+        }
+      } finally {
+        await Promise.all(subs.map((sub) => sub.close()));
+      }
+    },
+  );
+
+  test(
+    name(
       "PubSocket fans out to 10 subscribers, each getting exactly its matches in order",
     ),
     async () => {

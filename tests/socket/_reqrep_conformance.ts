@@ -52,6 +52,36 @@ export function reqRepConformance(setup: SocketSetup): void {
   });
 
   test(
+    name(
+      "ReqSocket and RepSocket carry requests and replies of every size to 1 MiB intact",
+    ),
+    async () => {
+      const transports = await setup.transports();
+      await using rep = new RepSocket({ transports });
+      const endpoint = await rep.bind(setup.endpoint());
+      // The reply reverses the request: a new array of the same size.
+      const served = serve(rep, (req) => req.payload.slice().reverse());
+      await using req = new ReqSocket({ transports });
+      await req.connect(endpoint);
+      const sizes = [0, 1, 16383, 16384, 65536, 65537, 262144, 1 << 20];
+      const payloads = sizes.map((size, i) =>
+        Uint8Array.from({ length: size }, (_, j) => (j * 7 + i) & 0xff)
+      );
+      const replies = await Promise.all(payloads.map((p) => req.request(p)));
+      replies.forEach((reply, i) =>
+        assert.deepEqual(
+          reply,
+          payloads[i]!.slice().reverse(),
+          `size ${sizes[i]}`,
+        )
+      );
+      await req.close();
+      await rep.close();
+      await within(served, 5000, "the rep loop to end");
+    },
+  );
+
+  test(
     name("ReqSocket matches 10,000 pipelined replies answered out of order"),
     async () => {
       const transports = await setup.transports();
