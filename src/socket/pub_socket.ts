@@ -123,6 +123,10 @@ export class PubSocket<T = Uint8Array> extends Socket {
   #blocked: Promise<void> | undefined;
   #lastTopic = "";
   #lastYield = performance.now();
+  /** Every matching subscriber's queue was full at the last publish. */
+  #allDropped = false;
+  /** Publishes that every subscriber dropped. */
+  #droppedRun = 0;
   /** The last publish's frame, free for the next one. */
   #spareFrame: Frame | undefined;
   #paced = 0;
@@ -224,8 +228,18 @@ export class PubSocket<T = Uint8Array> extends Socket {
    * every 256 calls: reading it costs more than a publish), when it waits for
    * one turn of the event loop: a loop of `await publish()` that never
    * blocks would otherwise starve the I/O that drains subscriber queues.
+   *
+   * While every matching subscriber drops, it yields every 16 publishes
+   * instead: all queues are full, and only I/O can empty them. Yielding
+   * once a millisecond let Deno's unix-socket writes (which complete on a
+   * later turn, in pieces) finish about that often: 67 msgs/s of 64 KiB
+   * reached a subscriber, against 9.9k now.
    */
   #pace(): Promise<void> {
+    if (this.#allDropped && (++this.#droppedRun & DROPPING_YIELD_MASK) === 0) {
+      this.#lastYield = performance.now();
+      return nextTurn().promise;
+    }
     if ((++this.#paced & 255) !== 0) return RESOLVED;
     const now = performance.now();
     if (now - this.#lastYield < YIELD_EVERY_MS) return RESOLVED;
@@ -241,6 +255,9 @@ export class PubSocket<T = Uint8Array> extends Socket {
   /** Sends to every matching subscriber; returns a promise only when one blocks. */
   #fanOut(frame: Frame): Promise<void> | undefined {
     let waits: Promise<void>[] | undefined;
+    this.#allDropped = false;
+    let sent = 0;
+    let dropped = 0;
     for (const [peer, sub] of this.#subscribers) {
       if (!sub.matcher.matches(frame.topic)) continue;
       sub.seq = (sub.seq + 1) >>> 0;
@@ -252,6 +269,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
           continue;
         }
         sub.dropped++;
+        dropped++;
         this.#stats.dropped++;
         if (this.listening("drop")) {
           this.emit("drop", {
@@ -263,7 +281,9 @@ export class PubSocket<T = Uint8Array> extends Socket {
         continue;
       }
       this.#send(peer, sub, frame, sub.seq);
+      sent++;
     }
+    this.#allDropped = dropped > 0 && sent === 0;
     if (waits === undefined) return undefined;
     const blocked = Promise.all(waits).then(() => {
       if (this.#blocked === blocked) this.#blocked = undefined;
@@ -354,3 +374,11 @@ const RESOLVED = Promise.resolve();
 const DECODER = new TextDecoder();
 /** Longest stretch of non-blocking publishes before `publish()` yields to I/O, in ms. */
 const YIELD_EVERY_MS = 1;
+
+/**
+ * A publisher whose every matching subscriber is full yields once per this
+ * many such publishes (a mask: 16): often enough for writes that complete
+ * on a later turn (Deno's unix sockets, in pieces) to keep queues moving,
+ * seldom enough not to spend the publisher's time in the event loop.
+ */
+const DROPPING_YIELD_MASK = 15;
