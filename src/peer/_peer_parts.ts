@@ -55,6 +55,7 @@ export function peerParts(
     interval: settings.heartbeatInterval,
     timeout: settings.heartbeatTimeout,
     onIdle: () => {
+      writer.releaseSpares();
       if (!hooks.isOpen()) return;
       pings = (pings + 1) >>> 0;
       writer.write(controlFrame(FrameKind.Ping, pings));
