@@ -27,21 +27,35 @@ import type {
   Listener,
 } from "../src/transport/transport.ts";
 
+const FLUSHED: Promise<void> = Promise.resolve();
+
 function wrap(socket: net.Socket, scheme: string, url: string): Connection {
   socket.setNoDelay(true);
-  // Node keeps a written array until it is flushed: the write callback says
-  // when (or the close, should the callback never come).
-  let flushed = Promise.resolve();
-  let markFlushed = () => {};
-  socket.on("close", () => markFlushed());
+  // Node keeps a written array until it is flushed. A write the kernel took
+  // at once leaves nothing queued; otherwise its own callback says when (or
+  // the close, should the callback never come).
+  let flushed = FLUSHED;
+  const unflushed = new Set<() => void>();
+  socket.on("close", () => {
+    for (const resolve of unflushed) resolve();
+    unflushed.clear();
+  });
   const channel = new PushChannel({
     write: (bytes) => {
       if (socket.destroyed || !socket.writable) return -1;
       if (socket.writableNeedDrain) return 0;
-      flushed = new Promise((resolve) => {
-        markFlushed = resolve;
-        socket.write(bytes, () => resolve());
+      let done = false;
+      let resolve: (() => void) | undefined;
+      socket.write(bytes, () => {
+        done = true;
+        if (resolve !== undefined) {
+          unflushed.delete(resolve);
+          resolve();
+        }
       });
+      flushed = done || socket.writableLength === 0
+        ? FLUSHED
+        : new Promise<void>((r) => unflushed.add(resolve = r));
       return bytes.byteLength;
     },
     afterWrite: () => flushed,
