@@ -55,6 +55,10 @@ export function checkKind(kind: number, length: number, at: number): void {
 /** Reads frame bodies, with a topic cache that lives as long as the stream. */
 export class FrameBodyDecoder {
   #topics = new TopicCache();
+  /** The chunk last decoded from, with its buffer and offset read once. */
+  #bytes: Uint8Array | undefined;
+  #buffer: ArrayBufferLike = EMPTY_BUFFER;
+  #offset = 0;
 
   /**
    * Decodes the `length` bytes at `start` (kind onwards) of a frame whose
@@ -100,11 +104,25 @@ export class FrameBodyDecoder {
     }
     // Message and Close: no id.
     if (header === BARE_HEADER_SIZE) {
-      return frameOf(kind, flags, 0, "", 0, viewOf(bytes, start + header, end));
+      return frameOf(
+        kind,
+        flags,
+        0,
+        "",
+        0,
+        this.#viewOf(bytes, start + header, end),
+      );
     }
     // Every other kind: a u32 id.
     const id = view.getUint32(start + BARE_HEADER_SIZE);
-    return frameOf(kind, flags, id, "", 0, viewOf(bytes, start + header, end));
+    return frameOf(
+      kind,
+      flags,
+      id,
+      "",
+      0,
+      this.#viewOf(bytes, start + header, end),
+    );
   }
 
   #decodePublish(
@@ -138,18 +156,27 @@ export class FrameBodyDecoder {
       });
     }
     const timestamp = stamped ? view.getFloat64(topicStart + topicLength) : 0;
-    const payload = viewOf(bytes, payloadStart, end);
+    const payload = this.#viewOf(bytes, payloadStart, end);
     return frameOf(FrameKind.Publish, flags, seq, topic, timestamp, payload);
+  }
+
+  /**
+   * `bytes.subarray(start, end)`, built directly on the buffer: this skips
+   * the species lookup of `subarray` and costs about half as much in V8.
+   * The buffer and offset are read once per chunk: their getters cost as
+   * much again in JavaScriptCore.
+   */
+  #viewOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+    if (bytes !== this.#bytes) {
+      this.#bytes = bytes;
+      this.#buffer = bytes.buffer;
+      this.#offset = bytes.byteOffset;
+    }
+    return new Uint8Array(this.#buffer, this.#offset + start, end - start);
   }
 }
 
-/**
- * `bytes.subarray(start, end)`, built directly on the buffer: this skips the
- * species lookup of `subarray` and costs about half as much.
- */
-function viewOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
-}
+const EMPTY_BUFFER = new ArrayBuffer(0);
 
 /** Builds a frame; one literal shape keeps property access monomorphic. */
 function frameOf(
