@@ -104,7 +104,9 @@ interface Waiter {
 export class FrameWriter {
   #writer: WireWriter;
   #options: FrameWriterOptions;
-  #slab: Uint8Array = new Uint8Array(SLAB_SIZE);
+  /** Buffers this writer allocated as slabs: the only ones it may reuse. */
+  #owned = new WeakSet<ArrayBufferLike>();
+  #slab: Uint8Array = this.#allocate();
   /** Written-out slabs kept for reuse, when the transport copies on write. */
   #spares: Uint8Array[] = [];
   /** The buffer of the chunk being written. */
@@ -260,7 +262,7 @@ export class FrameWriter {
       this.#end = 0;
       return;
     }
-    this.#slab = this.#spares.pop() ?? new Uint8Array(SLAB_SIZE);
+    this.#slab = this.#spares.pop() ?? this.#allocate();
     this.#start = 0;
     this.#end = 0;
   }
@@ -316,12 +318,21 @@ export class FrameWriter {
    * left to write and frames go into another one.
    */
   #recycle(buffer: ArrayBufferLike): void {
+    // Never a payload written by reference, whatever its size.
+    if (!this.#owned.has(buffer)) return;
     if (
       this.#spares.length < MAX_SPARES && buffer !== this.#slab.buffer &&
       buffer.byteLength === SLAB_SIZE && this.#free(buffer)
     ) {
       this.#spares.push(new Uint8Array(buffer));
     }
+  }
+
+  /** A fresh slab, remembered as this writer's own. */
+  #allocate(): Uint8Array {
+    const slab = new Uint8Array(SLAB_SIZE);
+    this.#owned.add(slab.buffer);
+    return slab;
   }
 
   /** `true` when no byte of `buffer` waits to be written or is being written. */

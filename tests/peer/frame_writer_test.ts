@@ -223,6 +223,35 @@ test("FrameWriter over a transport that copies on write reuses written-out slabs
   assertFrames(decodeAll(copies), sent);
 });
 
+test("FrameWriter never takes a payload written by reference for a slab, even one of slab size", async () => {
+  const copies: Uint8Array[] = [];
+  let release: () => void = () => {};
+  const writer = new FrameWriter({
+    write: (chunk) => {
+      copies.push(chunk.slice());
+      return new Promise<void>((resolve) => release = resolve);
+    },
+    close: () => Promise.resolve(),
+    abort: () => Promise.resolve(),
+    copiesOnWrite: true,
+  }, { maxFrameSize: 1 << 20, onError: (error) => assert.fail(String(error)) });
+  const big = message(new Uint8Array(SLAB_SIZE).fill(0x5a)); // a 64 KiB buffer of its own
+  const sent: Frame[] = [];
+  for (let round = 0; round < 40; round++) {
+    const batch = [big, ...frames(60, 1000, round)];
+    for (const frame of batch) writer.write(frame);
+    sent.push(...batch);
+    while (writer.bufferedBytes > 0) {
+      await tick();
+      release();
+      await tick();
+      await nextTurn().promise;
+    }
+  }
+  assert.ok(big.payload.every((byte) => byte === 0x5a), "payload untouched");
+  assertFrames(decodeAll(copies), sent);
+});
+
 // -- limits and waiting --
 
 test("FrameWriter.below() resolves once bytes and frames drop under the limits", async () => {
