@@ -4,6 +4,7 @@
  * @module
  */
 
+import { sendable } from "./_sendable.ts";
 import type { Codec } from "../codec/codec.ts";
 import { bytesCodec } from "../codec/bytes_codec.ts";
 import { ProtocolError } from "../errors.ts";
@@ -123,6 +124,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
   #blocked: Promise<void> | undefined;
   #lastTopic = "";
   #lastYield = performance.now();
+  readonly #zeroCopy: boolean;
   /** Every matching subscriber's queue was full at the last publish. */
   #allDropped = false;
   /** Publishes that every subscriber dropped. */
@@ -145,6 +147,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
     this.#hwmBytes = options.hwmBytes ?? 16 * 1024 * 1024;
     this.#block = (options.policy ?? "drop") === "block";
     this.#timestamps = options.timestamps ?? false;
+    this.#zeroCopy = options.zeroCopy ?? false;
     if (!(this.#hwm >= 1)) {
       throw new RangeError(
         `Cannot make PubSocket: hwm must be at least 1, got ${this.#hwm}`,
@@ -175,9 +178,9 @@ export class PubSocket<T = Uint8Array> extends Socket {
   /**
    * Publishes a message to every subscriber whose subscriptions match.
    *
-   * An encoded payload of 16 KiB or more is written from its array without
-   * a copy, shared by every subscriber: leave its bytes unchanged after the
-   * call.
+   * The payload is the caller's again once the call returns (with
+   * `zeroCopy`, one of 16 KiB or more is written from its array: leave it
+   * unchanged).
    *
    * @param topic Dot-separated topic without wildcards.
    * @param payload The message.
@@ -193,7 +196,11 @@ export class PubSocket<T = Uint8Array> extends Socket {
         validateTopic(topic);
         this.#lastTopic = topic;
       }
-      const bytes = this.#codec.encode(payload);
+      const bytes = sendable(
+        this.#codec.encode(payload),
+        payload,
+        this.#zeroCopy,
+      );
       // Peers encode a frame at once: unless a subscriber blocks, the same
       // object serves the next publish.
       const frame: Frame = this.#spareFrame ?? {

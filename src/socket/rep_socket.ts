@@ -4,6 +4,7 @@
  * @module
  */
 
+import { sendable } from "./_sendable.ts";
 import type { Codec } from "../codec/codec.ts";
 import { bytesCodec } from "../codec/bytes_codec.ts";
 import { PeerLostError, ProtocolError } from "../errors.ts";
@@ -36,9 +37,9 @@ export interface Request<T = Uint8Array> {
   readonly endpoint: string;
   /**
    * Sends the reply to the peer that asked. Resolves once the reply is
-   * queued within the connection's bound (backpressure). An encoded reply
-   * of 16 KiB or more is written from its array without a copy: leave its
-   * bytes unchanged after the call.
+   * queued within the connection's bound (backpressure). The reply is the
+   * caller's again once the call returns (with `zeroCopy`, one of 16 KiB or
+   * more is written from its array: leave it unchanged).
    *
    * @throws {PeerLostError} When the peer has gone.
    * @throws {TypeError} When the request was already answered.
@@ -111,6 +112,7 @@ export class RepSocket<T = Uint8Array> extends Socket
     super(SocketType.Rep, options);
     this.#codec = options.codec ?? (bytesCodec as unknown as Codec<T>);
     this.#maxUnanswered = options.maxUnanswered ?? 1024;
+    this.#zeroCopy = options.zeroCopy ?? false;
   }
 
   /** Counters, as a plain snapshot. */
@@ -173,6 +175,7 @@ export class RepSocket<T = Uint8Array> extends Socket
   }
 
   /** Sends `reply` to the peer that asked `request`; shared by every request. */
+  readonly #zeroCopy: boolean;
   #respond: Responder<T> = async (peer, state, id, reply) => {
     if (peer.isClosed) {
       this.#stats.peerLost++;
@@ -180,7 +183,7 @@ export class RepSocket<T = Uint8Array> extends Socket
         `Cannot respond: connection to ${peer.remoteAddress} closed`,
       );
     }
-    const bytes = this.#codec.encode(reply);
+    const bytes = sendable(this.#codec.encode(reply), reply, this.#zeroCopy);
     state.unanswered--;
     if (state.paused && state.unanswered < this.#maxUnanswered) {
       state.paused = false;

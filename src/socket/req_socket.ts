@@ -4,6 +4,7 @@
  * @module
  */
 
+import { sendable } from "./_sendable.ts";
 import { coarseNow } from "../peer/_coarse_clock.ts";
 import type { Codec } from "../codec/codec.ts";
 import { bytesCodec } from "../codec/bytes_codec.ts";
@@ -155,8 +156,9 @@ export class ReqSocket<T = Uint8Array> extends Socket {
   /**
    * Sends a request and waits for its reply.
    *
-   * An encoded payload of 16 KiB or more is written from its array without
-   * a copy: leave its bytes unchanged after the call.
+   * The payload is the caller's again once the call returns (with
+   * `zeroCopy`, one of 16 KiB or more is written from its array: leave it
+   * unchanged).
    *
    * @param payload The request.
    * @param options Per-request timeout, signal and retry.
@@ -210,7 +212,11 @@ export class ReqSocket<T = Uint8Array> extends Socket {
   #start(payload: T, options: RequestOptions): Pending {
     this.core.assertOpen("send request", payload);
     options.signal?.throwIfAborted();
-    const bytes = this.#codec.encode(payload);
+    const bytes = sendable(
+      this.#codec.encode(payload),
+      payload,
+      this.#options.zeroCopy ?? false,
+    );
     if (this.#table.full && (this.#options.failFast ?? false)) {
       throw new HighWaterMarkError(
         `Cannot send request: ${this.#table.capacity} requests pending`,

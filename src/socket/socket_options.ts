@@ -37,6 +37,16 @@ export interface SocketOptions {
    * @default 5000
    */
   handshakeTimeout?: number;
+  /**
+   * Writes payloads of 16 KiB or more straight from the caller's array, with
+   * no copy: the caller must then leave the array's bytes unchanged after
+   * handing it over. Off, such a payload is copied once per call (and shared
+   * by every subscriber). It matters only when the codec hands the caller's
+   * array through, as the default bytes codec does; other codecs make fresh
+   * bytes anyway.
+   * @default false
+   */
+  zeroCopy?: boolean;
   /** Largest frame accepted from a peer, in bytes. @default 16777216 */
   maxFrameSize?: number;
   /** Ms without sending before a ping goes out; 0 turns heartbeats off. @default 5000 */

@@ -100,6 +100,33 @@ export function pubSubConformance(setup: SocketSetup): void {
 
   test(
     name(
+      "PubSocket sends what a large payload held at publish(), though the caller reuses the array",
+    ),
+    async () => {
+      const transports = await setup.transports();
+      await using pub = new PubSocket({ transports, policy: "block" });
+      const endpoint = await pub.bind(setup.endpoint());
+      await using sub = new SubSocket({ transports });
+      await sub.connect(endpoint);
+      await sub.subscribe("reuse");
+      const buffer = new Uint8Array(64 * 1024);
+      for (let round = 1; round <= 5; round++) {
+        buffer.fill(round);
+        await pub.publish("reuse", buffer);
+      }
+      buffer.fill(0);
+      const got = await take(sub, 5);
+      got.forEach((message, i) =>
+        assert.ok(
+          message.payload.every((byte) => byte === i + 1),
+          `message ${i + 1} changed`,
+        )
+      );
+    },
+  );
+
+  test(
+    name(
       "PubSocket fans out to 10 subscribers, each getting exactly its matches in order",
     ),
     async () => {

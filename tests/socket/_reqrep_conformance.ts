@@ -82,6 +82,41 @@ export function reqRepConformance(setup: SocketSetup): void {
   );
 
   test(
+    name(
+      "ReqSocket and RepSocket send what a large payload held at the call, though the caller reuses the array",
+    ),
+    async () => {
+      const transports = await setup.transports();
+      await using rep = new RepSocket({ transports });
+      const endpoint = await rep.bind(setup.endpoint());
+      const reply = new Uint8Array(64 * 1024);
+      const served = serve(rep, (req) => {
+        reply.fill(req.payload[0]! + 100);
+        return reply; // the same array for every reply
+      });
+      await using req = new ReqSocket({ transports });
+      await req.connect(endpoint);
+      const request = new Uint8Array(64 * 1024);
+      const replies: Promise<Uint8Array>[] = [];
+      for (let round = 1; round <= 5; round++) {
+        request.fill(round);
+        replies.push(req.request(request));
+      }
+      request.fill(0);
+      const got = await Promise.all(replies);
+      got.forEach((bytes, i) =>
+        assert.ok(
+          bytes.every((byte) => byte === i + 101),
+          `reply ${i + 1} changed`,
+        )
+      );
+      await req.close();
+      await rep.close();
+      await within(served, 5000, "the rep loop to end");
+    },
+  );
+
+  test(
     name("ReqSocket matches 10,000 pipelined replies answered out of order"),
     async () => {
       const transports = await setup.transports();
