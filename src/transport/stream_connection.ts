@@ -74,6 +74,8 @@ class ChannelConnection implements Connection {
   /** The direct writer's last write: the next one starts after it. */
   #lastWrite: Promise<void> | undefined;
   #readEnded = false;
+  /** The direct writer's `close()` was called: later writes are refused. */
+  #writeClosing = false;
   #writeEnded = false;
   #shut = false;
   #resolveClosed!: () => void;
@@ -224,7 +226,10 @@ class ChannelConnection implements Connection {
   }
 
   #writeDirect(chunk: Uint8Array): Promise<void> {
-    if (this.#writeEnded) return Promise.reject(this.#closedError());
+    // Like a closing stream: refused, without touching the socket.
+    if (this.#writeEnded || this.#writeClosing) {
+      return Promise.reject(this.#closedError());
+    }
     const last = this.#lastWrite;
     const write = last === undefined
       ? this.#write(chunk)
@@ -238,7 +243,9 @@ class ChannelConnection implements Connection {
   }
 
   async #closeDirect(): Promise<void> {
-    await this.#lastWrite;
+    if (this.#writeClosing) throw this.#closedError();
+    this.#writeClosing = true;
+    await this.#lastWrite?.catch(() => {});
     if (this.#writeEnded) throw this.#closedError();
     await this.#closeWrite();
   }

@@ -189,6 +189,22 @@ test("direct writer's close() half-closes after queued writes; the connection cl
   await within(conn.closed, 1000, "closed after both directions ended");
 });
 
+test("direct writer refuses writes once close() was called, and leaves the socket open", async () => {
+  const channel = new FakeChannel();
+  const { conn, writer } = open(channel);
+  const closing = writer.close();
+  await assert.rejects(
+    writer.write(Uint8Array.of(1)),
+    (error: unknown) =>
+      error instanceof ConnectionError && error.code === "closed",
+  );
+  await closing;
+  assert.deepEqual(channel.written, []);
+  assert.ok(channel.events.includes("closeWrite"));
+  assert.ok(!channel.events.includes("close"), "half-closed, not destroyed");
+  await conn.close();
+});
+
 test("direct writer's abort() closes the socket", async () => {
   const channel = new FakeChannel();
   const { conn, writer } = open(channel);
