@@ -82,7 +82,13 @@ export interface SocketEventMap {
  * ```
  */
 export class SocketEventTarget extends EventTarget {
-  #listening = new Map<string, number>();
+  /**
+   * Listeners added, by type, with the capture flags each was added with,
+   * as `EventTarget` keys them: adding one twice, or removing one never
+   * added, changes nothing. (One that ends by `once` or a signal stays
+   * listed: events are then built for nobody, never missed.)
+   */
+  #listening = new Map<string, Map<unknown, Set<boolean>>>();
 
   /**
    * Adds a listener for a socket event.
@@ -121,9 +127,18 @@ export class SocketEventTarget extends EventTarget {
       listener as EventListenerOrEventListenerObject | null,
       options,
     );
-    if (listener !== null) {
-      this.#listening.set(type, (this.#listening.get(type) ?? 0) + 1);
+    if (listener === null) return;
+    let byListener = this.#listening.get(type);
+    if (byListener === undefined) {
+      byListener = new Map();
+      this.#listening.set(type, byListener);
     }
+    let captures = byListener.get(listener);
+    if (captures === undefined) {
+      captures = new Set();
+      byListener.set(listener, captures);
+    }
+    captures.add(captureOf(options));
   }
 
   /**
@@ -146,13 +161,18 @@ export class SocketEventTarget extends EventTarget {
       listener as EventListenerOrEventListenerObject | null,
       options,
     );
-    const count = this.#listening.get(type) ?? 0;
-    if (listener !== null && count > 0) this.#listening.set(type, count - 1);
+    const byListener = this.#listening.get(type);
+    const captures = byListener?.get(listener);
+    if (captures === undefined) return;
+    captures.delete(captureOf(options));
+    if (captures.size > 0) return;
+    byListener!.delete(listener);
+    if (byListener!.size === 0) this.#listening.delete(type);
   }
 
   /** True when a listener for `type` may be attached (hot paths skip building events otherwise). */
   protected listening(type: keyof SocketEventMap): boolean {
-    return (this.#listening.get(type) ?? 0) > 0;
+    return this.#listening.has(type);
   }
 
   /** Emits `type` with `detail` when anyone listens. */
@@ -164,4 +184,8 @@ export class SocketEventTarget extends EventTarget {
       this.dispatchEvent(new CustomEvent(type, { detail }));
     }
   }
+}
+
+function captureOf(options?: boolean | EventListenerOptions): boolean {
+  return typeof options === "boolean" ? options : options?.capture ?? false;
 }
