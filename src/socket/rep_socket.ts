@@ -226,6 +226,7 @@ class ReceivedRequest<T> implements Request<T> {
   readonly payload: T;
   readonly peerId: number;
   readonly endpoint: string;
+  readonly respond: (payload: T) => Promise<void>;
   #peer: Peer;
   #state: PeerState;
   #id: number;
@@ -246,9 +247,11 @@ class ReceivedRequest<T> implements Request<T> {
     this.#state = state;
     this.#id = id;
     this.#respond = respond;
+    // An own property, so that `const { respond } = request` works too.
+    this.respond = (payload) => this.#answer(payload);
   }
 
-  respond(payload: T): Promise<void> {
+  #answer(payload: T): Promise<void> {
     if (this.#answered) {
       return Promise.reject(
         new TypeError("Cannot respond to a request twice"),

@@ -116,6 +116,24 @@ export function reqRepConformance(setup: SocketSetup): void {
     },
   );
 
+  test(name("RepSocket's respond() works taken off the request"), async () => {
+    const transports = await setup.transports();
+    await using rep = new RepSocket({ transports });
+    const endpoint = await rep.bind(setup.endpoint());
+    const served = (async () => {
+      for await (const { payload, respond } of rep) await respond(payload);
+    })();
+    await using req = new ReqSocket({ transports });
+    await req.connect(endpoint);
+    assert.deepEqual(
+      await req.request(Uint8Array.of(4, 2)),
+      Uint8Array.of(4, 2),
+    );
+    await req.close();
+    await rep.close();
+    await within(served, 5000, "the rep loop to end");
+  });
+
   test(
     name("ReqSocket matches 10,000 pipelined replies answered out of order"),
     async () => {
