@@ -23,8 +23,22 @@ export function sendable(
   payload: unknown,
   zeroCopy: boolean,
 ): Uint8Array {
-  if (zeroCopy || bytes !== payload || bytes.length < BY_REFERENCE_BYTES) {
-    return bytes;
-  }
-  return bytes.slice();
+  return mustCopy(bytes, payload, zeroCopy) ? bytes.slice() : bytes;
+}
+
+/**
+ * Whether {@linkcode sendable} would copy: for a sender that copies only
+ * once it knows the bytes will be sent at all.
+ *
+ * @param bytes What the codec returned.
+ * @param payload What the caller passed.
+ * @param zeroCopy The socket's `zeroCopy` option.
+ * @returns `true` when `bytes` are the caller's own large array.
+ */
+export function mustCopy(
+  bytes: Uint8Array,
+  payload: unknown,
+  zeroCopy: boolean,
+): boolean {
+  return !zeroCopy && bytes === payload && bytes.length >= BY_REFERENCE_BYTES;
 }

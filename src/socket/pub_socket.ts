@@ -4,7 +4,7 @@
  * @module
  */
 
-import { sendable } from "./_sendable.ts";
+import { mustCopy } from "./_sendable.ts";
 import type { Codec } from "../codec/codec.ts";
 import { bytesCodec } from "../codec/bytes_codec.ts";
 import { ProtocolError } from "../errors.ts";
@@ -125,6 +125,8 @@ export class PubSocket<T = Uint8Array> extends Socket {
   #lastTopic = "";
   #lastYield = performance.now();
   readonly #zeroCopy: boolean;
+  /** The current publish's payload is the caller's array and must be copied before it is sent. */
+  #copyPending = false;
   /** Every matching subscriber's queue was full at the last publish. */
   #allDropped = false;
   /** Publishes that every subscriber dropped. */
@@ -196,11 +198,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
         validateTopic(topic);
         this.#lastTopic = topic;
       }
-      const bytes = sendable(
-        this.#codec.encode(payload),
-        payload,
-        this.#zeroCopy,
-      );
+      const bytes = this.#codec.encode(payload);
       // Peers encode a frame at once: unless a subscriber blocks, the same
       // object serves the next publish.
       const frame: Frame = this.#spareFrame ?? {
@@ -217,7 +215,11 @@ export class PubSocket<T = Uint8Array> extends Socket {
       frame.timestamp = this.#timestamps ? Date.now() : 0;
       frame.payload = bytes;
       this.#stats.published++;
+      // The caller's own large array is copied once, and only when some
+      // subscriber takes the message: a dropped one costs no copy.
+      this.#copyPending = mustCopy(bytes, payload, this.#zeroCopy);
       if (this.#blocked !== undefined) {
+        this.#takePayload(frame);
         return this.#publishAfter(this.#blocked, frame);
       }
       const blocked = this.#fanOut(frame);
@@ -254,6 +256,13 @@ export class PubSocket<T = Uint8Array> extends Socket {
     return nextTurn().promise;
   }
 
+  /** Makes the pending copy of the caller's payload, if one is due. */
+  #takePayload(frame: Frame): void {
+    if (!this.#copyPending) return;
+    this.#copyPending = false;
+    frame.payload = frame.payload.slice();
+  }
+
   async #publishAfter(previous: Promise<void>, frame: Frame): Promise<void> {
     await previous;
     await this.#fanOut(frame);
@@ -272,6 +281,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
         peer.queuedFrames >= this.#hwm || peer.bufferedBytes >= this.#hwmBytes
       ) {
         if (this.#block) {
+          this.#takePayload(frame);
           (waits ??= []).push(this.#sendWhenDrained(peer, sub, frame, sub.seq));
           continue;
         }
@@ -287,6 +297,7 @@ export class PubSocket<T = Uint8Array> extends Socket {
         }
         continue;
       }
+      this.#takePayload(frame);
       this.#send(peer, sub, frame, sub.seq);
       sent++;
     }
