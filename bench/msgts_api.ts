@@ -45,7 +45,7 @@ export type MsgTsRep = MsgTsSocket & AsyncIterable<MsgTsRequest>;
 
 /** The socket classes. */
 export interface MsgTsApi {
-  PubSocket: new (options?: { hwm?: number }) => MsgTsPub;
+  PubSocket: new (options?: { hwm?: number; zeroCopy?: boolean }) => MsgTsPub;
   SubSocket: new () => MsgTsSub;
   ReqSocket: new (options?: { timeout?: number }) => MsgTsReq;
   RepSocket: new () => MsgTsRep;
