@@ -85,8 +85,8 @@ export class SocketEventTarget extends EventTarget {
   /**
    * Listeners added, by type, with the capture flags each was added with,
    * as `EventTarget` keys them: adding one twice, or removing one never
-   * added, changes nothing. (One that ends by `once` or a signal stays
-   * listed: events are then built for nobody, never missed.)
+   * added, changes nothing, and one that ends by `once` or by its signal
+   * leaves the list when it ends.
    */
   #listening = new Map<string, Map<unknown, Set<boolean>>>();
 
@@ -128,6 +128,7 @@ export class SocketEventTarget extends EventTarget {
       options,
     );
     if (listener === null) return;
+    if (typeof options === "object" && options.signal?.aborted) return;
     let byListener = this.#listening.get(type);
     if (byListener === undefined) {
       byListener = new Map();
@@ -138,7 +139,14 @@ export class SocketEventTarget extends EventTarget {
       captures = new Set();
       byListener.set(listener, captures);
     }
-    captures.add(captureOf(options));
+    const capture = captureOf(options);
+    captures.add(capture);
+    if (typeof options !== "object") return;
+    const forget = () => this.#forget(type, listener, capture);
+    if (options.once === true) {
+      super.addEventListener(type, forget, { once: true, capture });
+    }
+    options.signal?.addEventListener("abort", forget, { once: true });
   }
 
   /**
@@ -161,10 +169,14 @@ export class SocketEventTarget extends EventTarget {
       listener as EventListenerOrEventListenerObject | null,
       options,
     );
+    this.#forget(type, listener, captureOf(options));
+  }
+
+  #forget(type: string, listener: unknown, capture: boolean): void {
     const byListener = this.#listening.get(type);
     const captures = byListener?.get(listener);
     if (captures === undefined) return;
-    captures.delete(captureOf(options));
+    captures.delete(capture);
     if (captures.size > 0) return;
     byListener!.delete(listener);
     if (byListener!.size === 0) this.#listening.delete(type);

@@ -31,3 +31,18 @@ test("SocketEventTarget counts a listener added twice once, per capture flag", (
   target.removeEventListener("connect", heard, { capture: true });
   assert.equal(target.listens("connect"), false);
 });
+
+test("SocketEventTarget forgets a once listener after it fires, and one whose signal aborts", () => {
+  const target = new Probe();
+  target.addEventListener("drop", () => {}, { once: true });
+  assert.equal(target.listens("drop"), true);
+  target.dispatchEvent(new CustomEvent("drop"));
+  assert.equal(target.listens("drop"), false);
+  const controller = new AbortController();
+  target.addEventListener("drop", () => {}, { signal: controller.signal });
+  assert.equal(target.listens("drop"), true);
+  controller.abort();
+  assert.equal(target.listens("drop"), false);
+  target.addEventListener("drop", () => {}, { signal: controller.signal });
+  assert.equal(target.listens("drop"), false, "an aborted signal adds nothing");
+});
