@@ -193,7 +193,11 @@ test("FrameWriter.flushNow() writes what is queued at once, not on the next micr
   assert.equal(writer.bufferedBytes, 0);
 });
 
-test("FrameWriter over a transport that copies on write reuses written-out slabs", async () => {
+/**
+ * A writer over a transport that copies each chunk as it takes it (and so
+ * says `copiesOnWrite`); `drain()` completes writes until nothing is queued.
+ */
+function copyingWriter() {
   const copies: Uint8Array[] = [];
   const buffers = new Set<ArrayBufferLike>();
   let release: () => void = () => {};
@@ -207,11 +211,7 @@ test("FrameWriter over a transport that copies on write reuses written-out slabs
     abort: () => Promise.resolve(),
     copiesOnWrite: true,
   }, { maxFrameSize: 1 << 20, onError: (error) => assert.fail(String(error)) });
-  const sent: Frame[] = [];
-  for (let round = 0; round < 60; round++) {
-    const batch = frames(50, 1000, round);
-    for (const frame of batch) writer.write(frame);
-    sent.push(...batch);
+  async function drain(): Promise<void> {
     while (writer.bufferedBytes > 0) {
       await tick();
       release();
@@ -219,34 +219,31 @@ test("FrameWriter over a transport that copies on write reuses written-out slabs
       await nextTurn().promise;
     }
   }
+  return { writer, copies, buffers, drain };
+}
+
+test("FrameWriter over a transport that copies on write reuses written-out slabs", async () => {
+  const { writer, copies, buffers, drain } = copyingWriter();
+  const sent: Frame[] = [];
+  for (let round = 0; round < 60; round++) {
+    const batch = frames(50, 1000, round);
+    for (const frame of batch) writer.write(frame);
+    sent.push(...batch);
+    await drain();
+  }
   assert.ok(buffers.size <= 6, `${buffers.size} slabs for 60 rounds`);
   assertFrames(decodeAll(copies), sent);
 });
 
 test("FrameWriter never takes a payload written by reference for a slab, even one of slab size", async () => {
-  const copies: Uint8Array[] = [];
-  let release: () => void = () => {};
-  const writer = new FrameWriter({
-    write: (chunk) => {
-      copies.push(chunk.slice());
-      return new Promise<void>((resolve) => release = resolve);
-    },
-    close: () => Promise.resolve(),
-    abort: () => Promise.resolve(),
-    copiesOnWrite: true,
-  }, { maxFrameSize: 1 << 20, onError: (error) => assert.fail(String(error)) });
+  const { writer, copies, drain } = copyingWriter();
   const big = message(new Uint8Array(SLAB_SIZE).fill(0x5a)); // a 64 KiB buffer of its own
   const sent: Frame[] = [];
   for (let round = 0; round < 40; round++) {
     const batch = [big, ...frames(60, 1000, round)];
     for (const frame of batch) writer.write(frame);
     sent.push(...batch);
-    while (writer.bufferedBytes > 0) {
-      await tick();
-      release();
-      await tick();
-      await nextTurn().promise;
-    }
+    await drain();
   }
   assert.ok(big.payload.every((byte) => byte === 0x5a), "payload untouched");
   assertFrames(decodeAll(copies), sent);
