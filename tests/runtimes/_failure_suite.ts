@@ -14,7 +14,7 @@ import { parseEndpoint } from "../../src/transport/endpoint.ts";
 import type { Connection } from "../../src/transport/transport.ts";
 import { testCerts } from "../_helpers/certs.ts";
 import { test, within } from "../_helpers/test.ts";
-import { isCode, link, unlinkAll } from "./_links.ts";
+import { isCode, link, unlink } from "./_links.ts";
 import { type RuntimeTransports, tempDir, tlsPair } from "./_setups.ts";
 
 function inUseTests(label: string, runtime: RuntimeTransports): void {
@@ -47,7 +47,7 @@ function staleSocketTest(label: string, runtime: RuntimeTransports): void {
       await first.close();
       assert.ok(existsSync(stale));
       const parts = await link(runtime.ipc(), `ipc://${stale}`);
-      await unlinkAll(parts);
+      await unlink(parts);
       assert.equal(existsSync(stale), false, "socket file removed on close");
     } finally {
       await dir.remove();

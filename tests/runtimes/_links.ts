@@ -6,7 +6,6 @@
  */
 
 import assert from "node:assert/strict";
-import { ConnectionError } from "../../src/errors.ts";
 import { parseEndpoint } from "../../src/transport/endpoint.ts";
 import type {
   Connection,
@@ -14,6 +13,8 @@ import type {
   Transport,
 } from "../../src/transport/transport.ts";
 import { within } from "../_helpers/test.ts";
+export { isCode } from "../_helpers/is_code.ts";
+export { fillUntilBlocked, unlink } from "../transport/_links.ts";
 
 /** A listener with one client connected to it, seen from both ends. */
 export interface Linked {
@@ -28,12 +29,6 @@ export interface Linked {
 /** Bytes a writer may get accepted into a peer that never reads. */
 export const STALL_LIMIT = 16 * 1024 * 1024;
 
-/** Matches a `ConnectionError` with one of `codes`. */
-export function isCode(...codes: string[]): (error: unknown) => boolean {
-  return (error) =>
-    error instanceof ConnectionError && codes.includes(error.code);
-}
-
 /** Listens on `endpoint` and connects to it; resolves to both ends. */
 export async function link(
   transport: Transport,
@@ -46,32 +41,6 @@ export async function link(
   const next = await within(accepted, 5_000, "accept");
   assert.equal(next.done, false);
   return { listener, client, server: next.value };
-}
-
-/** Closes both ends, then the listener. */
-export async function unlinkAll(
-  parts: Linked,
-): Promise<void> {
-  await Promise.all([parts.client.close(), parts.server.close()]);
-  await parts.listener.close();
-}
-
-/** Writes 64 KiB chunks until `writer.ready` stays pending for 300 ms. */
-export async function acceptedUntilBlocked(
-  writer: WritableStreamDefaultWriter<Uint8Array>,
-): Promise<number> {
-  const chunk = new Uint8Array(64 * 1024);
-  let accepted = 0;
-  for (;;) {
-    try {
-      await within(writer.ready, 300, "writer.ready");
-    } catch {
-      return accepted;
-    }
-    assert.ok(accepted <= STALL_LIMIT, `accepted ${accepted} bytes unread`);
-    void writer.write(chunk).catch(() => {});
-    accepted += chunk.byteLength;
-  }
 }
 
 /** Reads chunks until `count` bytes came; keeps the chunks as read. */

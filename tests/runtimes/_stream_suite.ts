@@ -11,14 +11,14 @@ import assert from "node:assert/strict";
 import { env } from "../_helpers/runtime.ts";
 import { test, within } from "../_helpers/test.ts";
 import {
-  acceptedUntilBlocked,
   concat,
+  fillUntilBlocked,
   isCode,
   link,
   pattern,
   readBytes,
   STALL_LIMIT,
-  unlinkAll,
+  unlink,
 } from "./_links.ts";
 import { type RuntimeTransports, tlsPair } from "./_setups.ts";
 
@@ -34,7 +34,7 @@ function stallTest(
     const parts = await link(transport, `${scheme}://127.0.0.1:0`, connector);
     try {
       const writer = parts.client.writable.getWriter();
-      const accepted = await acceptedUntilBlocked(writer);
+      const accepted = await fillUntilBlocked(writer, STALL_LIMIT);
       if (env("MSG_TS_TRANSPORT_STATS") !== undefined) {
         // deno-lint-ignore no-console
         console.log(
@@ -47,7 +47,7 @@ function stallTest(
       await within(writer.ready, 10_000, "writer.ready after reading");
       writer.releaseLock();
     } finally {
-      await unlinkAll(parts);
+      await unlink(parts);
     }
   });
 }
@@ -76,7 +76,7 @@ function bigWriteTest(label: string, runtime: RuntimeTransports): void {
         reader.releaseLock();
         writer.releaseLock();
       } finally {
-        await unlinkAll(parts);
+        await unlink(parts);
       }
     },
     { timeout: 60_000 },
@@ -100,7 +100,7 @@ function ownershipTest(label: string, runtime: RuntimeTransports): void {
       assert.ok(chunks.every((c) => c.constructor === Uint8Array));
       writer.releaseLock();
     } finally {
-      await unlinkAll(parts);
+      await unlink(parts);
     }
   });
 }
@@ -110,7 +110,7 @@ function resetTest(label: string, runtime: RuntimeTransports): void {
     const parts = await link(runtime.tcp(), "tcp://127.0.0.1:0");
     try {
       const writer = parts.client.writable.getWriter();
-      await acceptedUntilBlocked(writer);
+      await fillUntilBlocked(writer, STALL_LIMIT);
       // Closing with unread bytes in its receive buffer makes the peer send RST.
       await parts.server.close();
       const chunk = new Uint8Array(64 * 1024);
@@ -125,7 +125,7 @@ function resetTest(label: string, runtime: RuntimeTransports): void {
       assert.ok(end?.done === true || isCode("reset", "closed")(end), `${end}`);
       await within(parts.client.closed, 10_000, "client closed");
     } finally {
-      await unlinkAll(parts);
+      await unlink(parts);
     }
   });
 }

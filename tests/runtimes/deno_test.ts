@@ -12,7 +12,6 @@ import { mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ipc, tcp, tls, transports } from "../../runtimes/deno.ts";
-import { ConnectionError } from "../../src/errors.ts";
 import { parseEndpoint } from "../../src/transport/endpoint.ts";
 import type { TlsOptions } from "../../src/transport/tls_options.ts";
 import type {
@@ -27,10 +26,7 @@ import {
   type ConformanceSetup,
   transportConformance,
 } from "../transport/_conformance.ts";
-
-function isCode(code: string): (error: unknown) => boolean {
-  return (error) => error instanceof ConnectionError && error.code === code;
-}
+import { isCode } from "../_helpers/is_code.ts";
 
 async function tempDir(): Promise<string> {
   return await mkdtemp(join(tmpdir(), "msg-ts-ipc-"));

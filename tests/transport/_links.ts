@@ -13,6 +13,7 @@ import { env } from "../_helpers/runtime.ts";
 import { within } from "../_helpers/test.ts";
 import { drain } from "./_bytes.ts";
 import type { ConformanceSetup } from "./_conformance.ts";
+export { isCode } from "../_helpers/is_code.ts";
 
 /** A stalled writer must block before this many bytes (kernel buffers included). */
 export const STALL_BOUND = 64 * 1024 * 1024;
@@ -43,9 +44,13 @@ export async function unlink(parts: Partial<Link>): Promise<void> {
   await parts.listener?.close();
 }
 
-/** Writes until `writer.ready` stays pending; resolves to the bytes accepted. */
+/**
+ * Writes 64 KiB chunks until `writer.ready` stays pending for 300 ms;
+ * resolves to the bytes accepted, which must never pass `max`.
+ */
 export async function fillUntilBlocked(
   writer: WritableStreamDefaultWriter<Uint8Array>,
+  max: number = STALL_BOUND,
 ): Promise<number> {
   const chunk = new Uint8Array(64 * 1024);
   let accepted = 0;
@@ -55,7 +60,7 @@ export async function fillUntilBlocked(
     } catch {
       return accepted;
     }
-    assert.ok(accepted < STALL_BOUND, `accepted ${accepted} bytes unread`);
+    assert.ok(accepted <= max, `accepted ${accepted} bytes unread`);
     void writer.write(chunk).catch(() => {});
     accepted += chunk.byteLength;
   }
@@ -91,9 +96,4 @@ export function report(line: string): void {
   if (env("MSG_TS_TRANSPORT_STATS") === undefined) return;
   // deno-lint-ignore no-console
   console.log(line);
-}
-
-/** Matches a `ConnectionError` with `code`. */
-export function isCode(code: string): (error: unknown) => boolean {
-  return (error) => error instanceof ConnectionError && error.code === code;
 }

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { ConnectionError } from "../../src/errors.ts";
 import { parseEndpoint } from "../../src/transport/endpoint.ts";
 import {
   connectionPair,
@@ -7,15 +6,12 @@ import {
 } from "../../src/transport/inproc_transport.ts";
 import { test, within } from "../_helpers/test.ts";
 import { transportConformance } from "./_conformance.ts";
+import { isCode } from "../_helpers/is_code.ts";
 
 let names = 0;
 function uniqueEndpoint(): string {
   names += 1;
   return `inproc://inproc-test-${names}-${Math.random().toString(36).slice(2)}`;
-}
-
-function isCode(code: string): (error: unknown) => boolean {
-  return (error) => error instanceof ConnectionError && error.code === code;
 }
 
 // -- conformance --

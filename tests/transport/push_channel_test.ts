@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { ConnectionError } from "../../src/errors.ts";
 import {
   PushChannel,
   type PushSocket,
 } from "../../src/transport/push_channel.ts";
 import { streamConnection } from "../../src/transport/stream_connection.ts";
 import { test, within } from "../_helpers/test.ts";
+import { isCode } from "../_helpers/is_code.ts";
 
 /** A socket that takes at most `room` bytes until drained, like Bun's. */
 class FakeSocket implements PushSocket {
@@ -39,10 +39,6 @@ class FakeSocket implements PushSocket {
     this.closed = true;
     this.events.push("destroy");
   }
-}
-
-function isCode(code: string): (error: unknown) => boolean {
-  return (error) => error instanceof ConnectionError && error.code === code;
 }
 
 // -- writing --
