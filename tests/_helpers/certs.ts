@@ -34,10 +34,9 @@ function openssl(dir: string, args: string[]): void {
   execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
 }
 
-function makeCa(dir: string, name: string): void {
-  openssl(dir, [
-    "req",
-    "-x509",
+/** `openssl req` arguments for a new P-256 key, unencrypted, in `<name>.key`. */
+function newKey(name: string): string[] {
+  return [
     "-newkey",
     "ec",
     "-pkeyopt",
@@ -45,6 +44,14 @@ function makeCa(dir: string, name: string): void {
     "-nodes",
     "-keyout",
     `${name}.key`,
+  ]; // deno-fmt-ignore
+}
+
+function makeCa(dir: string, name: string): void {
+  openssl(dir, [
+    "req",
+    "-x509",
+    ...newKey(name),
     "-out",
     `${name}.pem`,
     "-days",
@@ -61,13 +68,7 @@ function makeCa(dir: string, name: string): void {
 function makeLeaf(dir: string, name: string, extensions: string): void {
   openssl(dir, [
     "req",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    `${name}.key`,
+    ...newKey(name),
     "-out",
     `${name}.csr`,
     "-subj",
