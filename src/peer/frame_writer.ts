@@ -13,6 +13,7 @@ import {
 } from "../frame/encode_frame.ts";
 import { LENGTH_PREFIX_SIZE } from "../frame/frame.ts";
 import { nextTurn, type Turn } from "./_next_turn.ts";
+import { SlabPool } from "./_slab_pool.ts";
 
 /** Bytes of one slab: frames are encoded into slabs of this size. */
 export const SLAB_SIZE = 64 * 1024;
@@ -24,15 +25,6 @@ export const SLAB_SIZE = 64 * 1024;
  * write carries many frames.
  */
 export const BY_REFERENCE_BYTES = 16 * 1024;
-
-/**
- * Most written-out slabs a busy writer keeps for reuse: enough to cover the
- * slabs a backpressured queue frees between two refills (a 1024-frame queue
- * of 1 KiB frames spans 17 slabs; with four spares, two slabs in five were
- * still new allocations over unix sockets). The peer lets them go when the
- * connection goes quiet (`releaseSpares()`).
- */
-const MAX_SPARES = 16;
 
 /**
  * Below this many waiting bytes, a writer that has just finished a write lets
@@ -104,11 +96,9 @@ interface Waiter {
 export class FrameWriter {
   #writer: WireWriter;
   #options: FrameWriterOptions;
-  /** Buffers this writer allocated as slabs: the only ones it may reuse. */
-  #owned = new WeakSet<ArrayBufferLike>();
-  #slab: Uint8Array = this.#allocate();
-  /** Written-out slabs kept for reuse, when the transport copies on write. */
-  #spares: Uint8Array[] = [];
+  /** Slabs, reused once written out when the transport copies on write. */
+  #pool = new SlabPool(SLAB_SIZE);
+  #slab: Uint8Array = this.#pool.take();
   /** The buffer of the chunk being written. */
   #inFlight: ArrayBufferLike | undefined;
   /** Start of the slab bytes not yet handed out. */
@@ -215,7 +205,7 @@ export class FrameWriter {
 
   /** Lets go of the slabs kept for reuse: the connection has gone quiet. */
   releaseSpares(): void {
-    this.#spares = [];
+    this.#pool.release();
   }
 
   /**
@@ -253,7 +243,7 @@ export class FrameWriter {
   /**
    * Seals the slab and starts a fresh one: the same slab again when every
    * byte of it is already written and the transport copies on write, else
-   * the spare, else a new one.
+   * one from the pool.
    */
   #newSlab(): void {
     this.#seal();
@@ -262,7 +252,7 @@ export class FrameWriter {
       this.#end = 0;
       return;
     }
-    this.#slab = this.#spares.pop() ?? this.#allocate();
+    this.#slab = this.#pool.take();
     this.#start = 0;
     this.#end = 0;
   }
@@ -318,21 +308,9 @@ export class FrameWriter {
    * left to write and frames go into another one.
    */
   #recycle(buffer: ArrayBufferLike): void {
-    // Never a payload written by reference, whatever its size.
-    if (!this.#owned.has(buffer)) return;
-    if (
-      this.#spares.length < MAX_SPARES && buffer !== this.#slab.buffer &&
-      buffer.byteLength === SLAB_SIZE && this.#free(buffer)
-    ) {
-      this.#spares.push(new Uint8Array(buffer));
+    if (buffer !== this.#slab.buffer && this.#free(buffer)) {
+      this.#pool.giveBack(buffer);
     }
-  }
-
-  /** A fresh slab, remembered as this writer's own. */
-  #allocate(): Uint8Array {
-    const slab = new Uint8Array(SLAB_SIZE);
-    this.#owned.add(slab.buffer);
-    return slab;
   }
 
   /** `true` when no byte of `buffer` waits to be written or is being written. */
