@@ -4,6 +4,7 @@
  * @module
  */
 
+import { PublishPacer } from "./_publish_pacer.ts";
 import { mustCopy } from "./_sendable.ts";
 import type { Codec } from "../codec/codec.ts";
 import { bytesCodec } from "../codec/bytes_codec.ts";
@@ -14,7 +15,6 @@ import { TopicMatcher } from "../topic/topic_matcher.ts";
 import { validatePattern } from "../topic/validate_pattern.ts";
 import { validateTopic } from "../topic/validate_topic.ts";
 import { SocketType } from "../wire/socket_type.ts";
-import { nextTurn } from "../peer/_next_turn.ts";
 import { type ConnectionStats, Socket } from "./socket.ts";
 import type { SocketOptions } from "./socket_options.ts";
 
@@ -123,17 +123,14 @@ export class PubSocket<T = Uint8Array> extends Socket {
   readonly #subscribers = new Map<Peer, Subscriber>();
   #blocked: Promise<void> | undefined;
   #lastTopic = "";
-  #lastYield = performance.now();
+  #pacer = new PublishPacer();
   readonly #zeroCopy: boolean;
   /** The current publish's payload is the caller's array and must be copied before it is sent. */
   #copyPending = false;
   /** Every matching subscriber's queue was full at the last publish. */
   #allDropped = false;
-  /** Publishes that every subscriber dropped. */
-  #droppedRun = 0;
   /** The last publish's frame, free for the next one. */
   #spareFrame: Frame | undefined;
-  #paced = 0;
   #stats = { published: 0, delivered: 0, dropped: 0, bytesOut: 0 };
   #writable: WritableStream<Publication<T>> | undefined;
 
@@ -226,34 +223,10 @@ export class PubSocket<T = Uint8Array> extends Socket {
       if (blocked !== undefined) return blocked;
       frame.payload = EMPTY;
       this.#spareFrame = frame;
-      return this.#pace();
+      return this.#pacer.next(this.#allDropped);
     } catch (error) {
       return Promise.reject(error);
     }
-  }
-
-  /**
-   * Resolves at once, except about every `YIELD_EVERY_MS` (the clock is read
-   * every 256 calls: reading it costs more than a publish), when it waits for
-   * one turn of the event loop: a loop of `await publish()` that never
-   * blocks would otherwise starve the I/O that drains subscriber queues.
-   *
-   * While every matching subscriber drops, it yields every 16 publishes
-   * instead: all queues are full, and only I/O can empty them. Yielding
-   * once a millisecond let Deno's unix-socket writes (which complete on a
-   * later turn, in pieces) finish about that often: 67 msgs/s of 64 KiB
-   * reached a subscriber, against 9.9k now.
-   */
-  #pace(): Promise<void> {
-    if (this.#allDropped && (++this.#droppedRun & DROPPING_YIELD_MASK) === 0) {
-      this.#lastYield = performance.now();
-      return nextTurn().promise;
-    }
-    if ((++this.#paced & 255) !== 0) return RESOLVED;
-    const now = performance.now();
-    if (now - this.#lastYield < YIELD_EVERY_MS) return RESOLVED;
-    this.#lastYield = now;
-    return nextTurn().promise;
   }
 
   /** Makes the pending copy of the caller's payload, if one is due. */
@@ -388,15 +361,4 @@ export class PubSocket<T = Uint8Array> extends Socket {
 }
 
 const EMPTY = new Uint8Array(0);
-const RESOLVED = Promise.resolve();
 const DECODER = new TextDecoder();
-/** Longest stretch of non-blocking publishes before `publish()` yields to I/O, in ms. */
-const YIELD_EVERY_MS = 1;
-
-/**
- * A publisher whose every matching subscriber is full yields once per this
- * many such publishes (a mask: 16): often enough for writes that complete
- * on a later turn (Deno's unix sockets, in pieces) to keep queues moving,
- * seldom enough not to spend the publisher's time in the event loop.
- */
-const DROPPING_YIELD_MASK = 15;
